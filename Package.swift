@@ -1,0 +1,30 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "swift-webnn",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "WebNN", targets: ["WebNN"]),
+    .executable(name: "webnn", targets: ["webnn"]),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CVulkan", pkgConfig: "vulkan", providers: [.apt(["libvulkan-dev"])]),
+    .systemLibrary(name: "CShaderc", providers: [.apt(["libshaderc-dev", "glslang-dev"])]),
+    .target(name: "WebNNCore"),
+    .executableTarget(name: "embed-shaders-tool", path: "tools/embed-shaders-tool"),
+    .plugin(
+      name: "EmbedShaders", capability: .buildTool(), dependencies: ["embed-shaders-tool"],
+      path: "tools/embed-shaders"),
+    .target(
+      name: "VulkanBackend",
+      dependencies: ["WebNNCore", "CVulkan", "CShaderc"],
+      plugins: ["EmbedShaders"]),
+    .target(name: "WebNN", dependencies: ["WebNNCore", "VulkanBackend"]),
+    .target(name: "WPTConformance", dependencies: ["WebNNCore"], path: "tools/WPTConformance"),
+    .executableTarget(name: "webnn", dependencies: ["WebNN", "WPTConformance"], path: "tools/webnn"),
+    .testTarget(name: "WebNNTests", dependencies: ["WebNN", "WPTConformance"], path: "Tests/WebNNTests"),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,62 @@
+/// What a backend tells the API about its device: used for `opSupportLimits()` and validation.
+public struct MLBackendCapabilities: Sendable {
+  /// Human-readable device name, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)".
+  public var deviceName: String
+  /// Whether the device is an accelerator (not a CPU implementation).
+  public var accelerated: Bool
+  /// The largest tensor, in bytes, the device can hold.
+  public var maxTensorByteLength: Int
+  /// Data types the device can store and compute with.
+  public var dataTypes: Set<MLOperandDataType>
+  /// The layout the device's kernels prefer.
+  public var preferredInputLayout: MLInputOperandLayout
+
+  public init(
+    deviceName: String, accelerated: Bool, maxTensorByteLength: Int,
+    dataTypes: Set<MLOperandDataType>, preferredInputLayout: MLInputOperandLayout = .nchw
+  ) {
+    self.deviceName = deviceName
+    self.accelerated = accelerated
+    self.maxTensorByteLength = maxTensorByteLength
+    self.dataTypes = dataTypes
+    self.preferredInputLayout = preferredInputLayout
+  }
+}
+
+/// Creates backends for contexts. `ML` holds one; the Vulkan backend provides the default.
+public protocol MLBackendProvider: Sendable {
+  /// Opens a device that fits `options`, or throws `NotSupportedError`.
+  func makeBackend(options: MLContextOptions) async throws -> any MLBackend
+}
+
+/// Device memory behind an ``MLTensor``.
+public protocol MLBackendTensor: AnyObject, Sendable {
+  /// Frees the memory (idempotent).
+  func destroy()
+}
+
+/// A compiled graph.
+public protocol MLBackendGraph: AnyObject, Sendable {
+  /// Frees the graph's device objects (idempotent).
+  func destroy()
+}
+
+/// The one door from WebNNCore to execution. WebNNCore validates everything before it calls a
+/// backend: descriptors match, tensors are alive and belong to this backend.
+public protocol MLBackend: AnyObject, Sendable {
+  var capabilities: MLBackendCapabilities { get }
+  /// A zero-filled tensor.
+  func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor
+  /// Copies `bytes` (exactly the tensor's byte length) into the tensor, after earlier work.
+  func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws
+  /// The tensor's bytes once all earlier work on it has finished.
+  func readTensor(_ tensor: any MLBackendTensor) async throws -> [UInt8]
+  /// Plans and prepares `graph` for repeated dispatch.
+  func compile(_ graph: GraphIR) async throws -> any MLBackendGraph
+  /// Queues one execution of `graph`; tensors are keyed by the graph's input/output names.
+  func dispatch(
+    _ graph: any MLBackendGraph, inputs: [String: any MLBackendTensor],
+    outputs: [String: any MLBackendTensor]) throws
+  /// Releases the device; later calls fail.
+  func destroy()
+}

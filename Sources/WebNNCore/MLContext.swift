@@ -1,0 +1,226 @@
+import Synchronization
+
+/// Why a context was lost.
+public struct MLContextLostInfo: Sendable {
+  /// A description of the cause.
+  public let message: String
+}
+
+/// A device on which graphs are built and tensors live.
+///
+/// ```swift
+/// let context = try await ML().createContext()
+/// let builder = MLGraphBuilder(context)
+/// let x = try builder.input("x", .init(dataType: .float32, shape: [3]))
+/// let graph = try await builder.build(["y": try builder.relu(x)])
+/// let xt = try await context.createTensor(.init(dataType: .float32, shape: [3], writable: true))
+/// let yt = try await context.createTensor(.init(dataType: .float32, shape: [3], readable: true))
+/// try context.writeTensor(xt, [-1, 0, 2] as [Float])
+/// try context.dispatch(graph, inputs: ["x": xt], outputs: ["y": yt])
+/// let y = try await context.readTensor(yt, as: Float.self)  // [0, 0, 2]
+/// ```
+public final class MLContext: Sendable {
+  let backend: any MLBackend
+
+  private struct State {
+    var lostInfo: MLContextLostInfo?
+    var lostWaiters: [CheckedContinuation<MLContextLostInfo, Never>] = []
+    var tensors: [WeakBox<MLTensor>] = []
+    var graphs: [WeakBox<MLGraph>] = []
+  }
+  private let state = Mutex(State())
+
+  init(backend: any MLBackend) {
+    self.backend = backend
+  }
+
+  /// Whether the device is an accelerator rather than a CPU implementation.
+  public var accelerated: Bool { backend.capabilities.accelerated }
+
+  /// The device's name, for logs.
+  public var deviceName: String { backend.capabilities.deviceName }
+
+  /// Whether the context was destroyed or lost.
+  public var isLost: Bool { state.withLock { $0.lostInfo != nil } }
+
+  /// Resolves when the context is lost or destroyed.
+  public var lost: MLContextLostInfo {
+    get async {
+      await withCheckedContinuation { continuation in
+        let info: MLContextLostInfo? = state.withLock { s in
+          if let info = s.lostInfo { return info }
+          s.lostWaiters.append(continuation)
+          return nil
+        }
+        if let info { continuation.resume(returning: info) }
+      }
+    }
+  }
+
+  func checkNotLost(_ call: String) throws {
+    if isLost { throw MLError.invalidState("\(call): the context is lost") }
+  }
+
+  /// Creates a zero-filled tensor.
+  public func createTensor(_ descriptor: MLTensorDescriptor) async throws -> MLTensor {
+    try checkNotLost("createTensor")
+    try Validation.checkDescriptor(descriptor.descriptor, call: "createTensor", argument: "descriptor")
+    try checkByteLength(descriptor.descriptor, call: "createTensor")
+    let backendTensor = try backend.createTensor(descriptor.descriptor)
+    return register(
+      MLTensor(
+        descriptor: descriptor.descriptor, readable: descriptor.readable,
+        writable: descriptor.writable, constant: false, backendTensor: backendTensor, context: self))
+  }
+
+  /// Creates a read-only tensor holding `bytes`, usable with ``MLGraphBuilder/constant(_:)-(MLTensor)``.
+  public func createConstantTensor(_ descriptor: MLOperandDescriptor, _ bytes: [UInt8]) async throws
+    -> MLTensor
+  {
+    try checkNotLost("createConstantTensor")
+    try Validation.checkDescriptor(descriptor, call: "createConstantTensor", argument: "descriptor")
+    try checkByteLength(descriptor, call: "createConstantTensor")
+    guard bytes.count == descriptor.byteLength else {
+      throw MLError.type(
+        "createConstantTensor: buffer: \(bytes.count) bytes given, \(descriptor) needs \(descriptor.byteLength)")
+    }
+    let backendTensor = try backend.createTensor(descriptor)
+    try bytes.withUnsafeBytes { try backend.writeTensor(backendTensor, $0) }
+    return register(
+      MLTensor(
+        descriptor: descriptor, readable: false, writable: false, constant: true,
+        backendTensor: backendTensor, context: self))
+  }
+
+  /// Creates a constant tensor from typed values.
+  public func createConstantTensor<T: MLScalar>(_ descriptor: MLOperandDescriptor, _ values: [T])
+    async throws -> MLTensor
+  {
+    try Validation.checkScalarType(T.self, descriptor, call: "createConstantTensor")
+    return try await createConstantTensor(descriptor, values.rawBytes)
+  }
+
+  private func checkByteLength(_ descriptor: MLOperandDescriptor, call: String) throws {
+    let limit = backend.capabilities.maxTensorByteLength
+    if descriptor.byteLength > limit {
+      throw MLError.type(
+        "\(call): descriptor: \(descriptor) is \(descriptor.byteLength) bytes, over the device's maxTensorByteLength \(limit)")
+    }
+  }
+
+  private func register(_ tensor: MLTensor) -> MLTensor {
+    state.withLock { s in
+      s.tensors.removeAll { $0.value == nil }
+      s.tensors.append(WeakBox(tensor))
+    }
+    return tensor
+  }
+
+  func register(_ graph: MLGraph) {
+    state.withLock { s in
+      s.graphs.removeAll { $0.value == nil }
+      s.graphs.append(WeakBox(graph))
+    }
+  }
+
+  private func checkTensor(_ tensor: MLTensor, call: String, argument: String) throws {
+    guard tensor.context === self else {
+      throw MLError.type("\(call): \(argument): the tensor belongs to another context")
+    }
+    if tensor.isDestroyed { throw MLError.type("\(call): \(argument): the tensor was destroyed") }
+  }
+
+  /// Replaces the tensor's contents with `bytes` (exactly its byte length).
+  public func writeTensor(_ tensor: MLTensor, _ bytes: [UInt8]) throws {
+    try checkNotLost("writeTensor")
+    try checkTensor(tensor, call: "writeTensor", argument: "tensor")
+    guard tensor.writable else { throw MLError.type("writeTensor: tensor: the tensor is not writable") }
+    guard bytes.count == tensor.descriptor.byteLength else {
+      throw MLError.type(
+        "writeTensor: source: \(bytes.count) bytes given, \(tensor.descriptor) needs \(tensor.descriptor.byteLength)")
+    }
+    try bytes.withUnsafeBytes { try backend.writeTensor(tensor.backendTensor, $0) }
+  }
+
+  /// Replaces the tensor's contents with typed values.
+  public func writeTensor<T: MLScalar>(_ tensor: MLTensor, _ values: [T]) throws {
+    try Validation.checkScalarType(T.self, tensor.descriptor, call: "writeTensor")
+    try writeTensor(tensor, values.rawBytes)
+  }
+
+  /// The tensor's bytes, after every dispatch queued before this call has finished.
+  public func readTensor(_ tensor: MLTensor) async throws -> [UInt8] {
+    try checkNotLost("readTensor")
+    try checkTensor(tensor, call: "readTensor", argument: "tensor")
+    guard tensor.readable else { throw MLError.type("readTensor: tensor: the tensor is not readable") }
+    return try await backend.readTensor(tensor.backendTensor)
+  }
+
+  /// The tensor's elements as `T`, which must match its data type.
+  public func readTensor<T: MLScalar>(_ tensor: MLTensor, as type: T.Type) async throws -> [T] {
+    try Validation.checkScalarType(T.self, tensor.descriptor, call: "readTensor")
+    return [T](rawBytes: try await readTensor(tensor))
+  }
+
+  /// Queues one execution of `graph`. Every graph input and output must be bound to a tensor of
+  /// the same data type and shape; the call returns before the work finishes.
+  public func dispatch(_ graph: MLGraph, inputs: [String: MLTensor], outputs: [String: MLTensor])
+    throws
+  {
+    try checkNotLost("dispatch")
+    guard graph.context === self else { throw MLError.type("dispatch: graph: the graph belongs to another context") }
+    if graph.isDestroyed { throw MLError.invalidState("dispatch: graph: the graph was destroyed") }
+    func bind(_ tensors: [String: MLTensor], _ expected: [String: MLOperandDescriptor], _ kind: String)
+      throws -> [String: any MLBackendTensor]
+    {
+      guard Set(tensors.keys) == Set(expected.keys) else {
+        throw MLError.type(
+          "dispatch: \(kind): names \(tensors.keys.sorted()) do not match the graph's \(expected.keys.sorted())")
+      }
+      var bound: [String: any MLBackendTensor] = [:]
+      for (name, tensor) in tensors {
+        try checkTensor(tensor, call: "dispatch", argument: "\(kind)[\(name)]")
+        if tensor.constant { throw MLError.type("dispatch: \(kind)[\(name)]: a constant tensor cannot be bound") }
+        guard tensor.descriptor == expected[name]! else {
+          throw MLError.type(
+            "dispatch: \(kind)[\(name)]: tensor is \(tensor.descriptor), the graph expects \(expected[name]!)")
+        }
+        bound[name] = tensor.backendTensor
+      }
+      return bound
+    }
+    let boundInputs = try bind(inputs, graph.inputDescriptors, "inputs")
+    let boundOutputs = try bind(outputs, graph.outputDescriptors, "outputs")
+    let all = Array(inputs.values) + Array(outputs.values)
+    if Set(all.map { ObjectIdentifier($0) }).count != all.count {
+      throw MLError.type("dispatch: the same tensor is bound more than once")
+    }
+    try backend.dispatch(graph.backendGraph, inputs: boundInputs, outputs: boundOutputs)
+  }
+
+  /// What this context supports: data types and ranks per operator argument.
+  public func opSupportLimits() -> MLOpSupportLimits {
+    MLOpSupportLimits(capabilities: backend.capabilities)
+  }
+
+  /// Destroys the context with all its graphs and tensors; ``lost`` resolves.
+  public func destroy() {
+    let released = state.withLock { s -> (MLContextLostInfo, [CheckedContinuation<MLContextLostInfo, Never>], [MLTensor], [MLGraph])? in
+      guard s.lostInfo == nil else { return nil }
+      let info = MLContextLostInfo(message: "The context was destroyed.")
+      s.lostInfo = info
+      defer { s.lostWaiters = [] }
+      return (info, s.lostWaiters, s.tensors.compactMap(\.value), s.graphs.compactMap(\.value))
+    }
+    guard let (info, waiters, tensors, graphs) = released else { return }
+    graphs.forEach { $0.destroy() }
+    tensors.forEach { $0.destroy() }
+    backend.destroy()
+    waiters.forEach { $0.resume(returning: info) }
+  }
+}
+
+struct WeakBox<T: AnyObject>: @unchecked Sendable {
+  weak var value: T?
+  init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,42 @@
+import Synchronization
+
+/// A compiled graph, made by ``MLGraphBuilder/build(_:)`` and run with ``MLContext/dispatch(_:inputs:outputs:)``.
+///
+/// ```swift
+/// let graph = try await builder.build(["y": y])
+/// try context.dispatch(graph, inputs: ["x": xTensor], outputs: ["y": yTensor])
+/// ```
+public final class MLGraph: Sendable {
+  let ir: GraphIR
+  let backendGraph: any MLBackendGraph
+  weak let context: MLContext?
+  private let destroyed = Mutex(false)
+
+  init(ir: GraphIR, backendGraph: any MLBackendGraph, context: MLContext) {
+    self.ir = ir
+    self.backendGraph = backendGraph
+    self.context = context
+  }
+
+  /// The named inputs with their descriptors.
+  public var inputDescriptors: [String: MLOperandDescriptor] {
+    Dictionary(uniqueKeysWithValues: ir.inputs.map { ($0.name, ir.operands[$0.operand]) })
+  }
+
+  /// The named outputs with their descriptors.
+  public var outputDescriptors: [String: MLOperandDescriptor] {
+    Dictionary(uniqueKeysWithValues: ir.outputs.map { ($0.name, ir.operands[$0.operand]) })
+  }
+
+  /// Whether ``destroy()`` was called (directly or by destroying the context).
+  public var isDestroyed: Bool { destroyed.withLock { $0 } }
+
+  /// Frees the graph's device objects. Idempotent.
+  public func destroy() {
+    let wasDestroyed = destroyed.withLock { old in
+      defer { old = true }
+      return old
+    }
+    if !wasDestroyed { backendGraph.destroy() }
+  }
+}
