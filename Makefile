@@ -1,0 +1,69 @@
+# Developer entry points. `make demo` and `make test` are the two commands the README starts with;
+# both install the Debian 12 packages the Vulkan backend needs when they are missing.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+DOCC ?= docc
+
+# The system packages: Vulkan loader and headers, lavapipe (Mesa's CPU Vulkan driver), shaderc and
+# glslang (linked statically into the backend), SPIR-V tools, the Khronos validation layer and
+# vulkaninfo.
+DEBIAN_PACKAGES := libvulkan-dev mesa-vulkan-drivers glslc libshaderc-dev glslang-tools glslang-dev \
+	spirv-tools vulkan-validationlayers vulkan-tools pkg-config
+
+# Tests that use `@testable import` only compile against modules built for testing, which a
+# release build is not unless asked.
+TEST_FLAGS := $(if $(shell grep -rl --include='*.swift' '@testable' Tests 2>/dev/null),-Xswiftc -enable-testing)
+
+# $(call timed,NAME,COMMAND): runs COMMAND, then prints how long it took (also when it fails).
+timed = start=$$SECONDS; $(2); rc=$$?; echo "== $(1): $$((SECONDS - start)) s (exit $$rc)"; exit $$rc
+
+.PHONY: deps demo test wpt format docs
+
+deps:
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+	  echo "deps: not a Debian system; install a Vulkan 1.3 loader and driver, shaderc, glslang and pkg-config yourself"; \
+	  exit 0; \
+	fi; \
+	missing=""; \
+	for p in $(DEBIAN_PACKAGES); do \
+	  dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "deps: missing Debian packages:$$missing"; \
+	  echo "deps: install them with:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	  exit 1; \
+	fi; \
+	echo "deps: installing$$missing"; \
+	$(call timed,apt-get install,apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing)
+
+demo: deps
+	$(SWIFT) build -c release --product webnn
+	.build/release/webnn demo
+
+# Builds everything once (library, `webnn` tool, tests), runs the tests, then the conformance
+# vectors; the Khronos validation layer is on for both, and any message it prints is a failure.
+test: deps
+	@$(call timed,build,$(SWIFT) build -c release --build-tests $(TEST_FLAGS))
+	@$(call timed,swift test,WEBNN_VALIDATION=1 $(SWIFT) test -c release --skip-build $(TEST_FLAGS))
+	@$(call timed,webnn wpt,WEBNN_VALIDATION=1 .build/release/webnn wpt)
+
+wpt: deps
+	$(SWIFT) build -c release --product webnn
+	.build/release/webnn wpt
+
+format:
+	$(SWIFT) format --in-place --recursive Sources tools Tests
+
+# Renders the DocC catalog of WebNNCore into .build-docs/WebNNCore.doccarchive. WebNNCore has no
+# system dependencies, so this needs neither `deps` nor a build of the whole package.
+docs:
+	$(SWIFT) build --scratch-path .build-docs --target WebNNCore \
+	  -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc $(CURDIR)/.build-docs/symbol-graphs
+	rm -rf .build-docs/symbols && mkdir -p .build-docs/symbols
+	cp .build-docs/symbol-graphs/WebNNCore*.symbols.json .build-docs/symbols/
+	$(DOCC) convert Sources/WebNNCore/WebNNCore.docc --additional-symbol-graph-dir .build-docs/symbols \
+	  --fallback-display-name WebNNCore --fallback-bundle-identifier WebNNCore \
+	  --output-path .build-docs/WebNNCore.doccarchive
