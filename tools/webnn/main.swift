@@ -1,1 +1,27 @@
-print("webnn")
+import Foundation
+import WebNN
+
+/// The `webnn` command: `demo`, `devices`, `wpt`.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = """
+  usage: webnn demo                 run a small classifier graph on the default device
+         webnn devices              list the Vulkan devices
+         webnn wpt [--json FILE] [--filter TEXT]
+                                    run the WebNN conformance vectors (WEBNN_WPT_DIR, default ../shared/wpt)
+  """
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+  exit(1)
+}
+
+do {
+  switch arguments.first {
+  case "demo": try await Demo.run()
+  case "devices": for line in try VulkanBackendProvider.deviceList() { print(line) }
+  case "wpt": exit(try await ConformanceCommand.run(Array(arguments.dropFirst())))
+  default: fail(usage)
+  }
+} catch {
+  fail("webnn: \(error)")
+}

@@ -1,0 +1,19 @@
+#version 460
+// Copies a strided view of one tensor into a strided region of another, element by element as
+// raw bits: the kernel behind reshape, transpose, expand, tile, slice, reverse, concat and split.
+// Defines: E_T/E_ALIGN, an unsigned type of the element's width.
+// Parameters: [0] source slot, [1] destination slot, [2] count, [3] rank (<= 16),
+// [4] source offset, [5] destination offset, [6..21] region shape, [22..37] source strides,
+// [38..53] destination strides.
+#include "common.glsl"
+
+TENSOR_VIEW(EView, E_T, E_ALIGN)
+
+void main() {
+  uint i = globalIndex();
+  if (i >= P(2)) return;
+  uint rank = P(3);
+  int source = Pi(4) + stridedOffset(i, rank, 6, 22);
+  int destination = Pi(5) + stridedOffset(i, rank, 6, 38);
+  EView(slotAddress(P(1))).v[destination] = EView(slotAddress(P(0))).v[source];
+}

@@ -1,0 +1,18 @@
+#version 460
+// out = condition != 0 ? t : f, all three broadcast through strides. Defines: V_T/V_ALIGN.
+// Parameters: [0] condition slot, [1] true slot, [2] false slot, [3] out slot, [4] count,
+// [5] rank, [6..13] output shape, [14..21] condition strides, [22..29] true strides, [30..37] false strides.
+#include "common.glsl"
+
+TENSOR_VIEW(CView, uint8_t, 1)
+TENSOR_VIEW(VView, V_T, V_ALIGN)
+
+void main() {
+  uint i = globalIndex();
+  if (i >= P(4)) return;
+  uint rank = P(5);
+  bool c = uint(CView(slotAddress(P(0))).v[stridedOffset(i, rank, 6, 14)]) != 0u;
+  V_T value = c ? VView(slotAddress(P(1))).v[stridedOffset(i, rank, 6, 22)]
+                : VView(slotAddress(P(2))).v[stridedOffset(i, rank, 6, 30)];
+  VView(slotAddress(P(3))).v[i] = value;
+}

@@ -1,0 +1,192 @@
+import CVulkan
+import WebNNCore
+
+/// A 32-bit parameter block for one dispatch, read by the shader as `P(i)`.
+struct Parameters {
+  var words: [UInt32] = []
+
+  mutating func append(_ value: Int) { words.append(UInt32(truncatingIfNeeded: value)) }
+  mutating func append(_ value: Bool) { words.append(value ? 1 : 0) }
+  mutating func append(float value: Double) { words.append(Float(value).bitPattern) }
+  mutating func append(bits64 value: UInt64) {
+    words.append(UInt32(truncatingIfNeeded: value))
+    words.append(UInt32(truncatingIfNeeded: value >> 32))
+  }
+  /// `values` padded with `fill` to `count` words.
+  mutating func append(_ values: [Int], padTo count: Int, fill: Int = 0) {
+    precondition(values.count <= count, "more dimensions than the kernel supports")
+    for v in values { append(v) }
+    for _ in values.count..<count { append(fill) }
+  }
+}
+
+/// One compute dispatch: the kernel variant, its parameters, how many invocations, and which
+/// tensor slots it reads and writes (for barriers).
+struct KernelDispatch {
+  var kernel: Kernel
+  var parameters: Parameters
+  var invocations: Int
+  var reads: [Int]
+  var writes: [Int]
+}
+
+/// Row-major strides of a shape.
+func contiguousStrides(_ shape: [Int]) -> [Int] {
+  var strides = [Int](repeating: 1, count: shape.count)
+  var running = 1
+  for d in shape.indices.reversed() {
+    strides[d] = running
+    running *= shape[d]
+  }
+  return strides
+}
+
+/// Strides that read a tensor of `shape` as if broadcast to `target` (0 where it repeats).
+func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
+  let padded = Array(repeating: 1, count: target.count - shape.count) + shape
+  let strides = Array(repeating: 0, count: target.count - shape.count) + contiguousStrides(shape)
+  return zip(padded, strides).map { size, stride in size == 1 ? 0 : stride }
+}
+
+/// The tensor slots of a graph and the dispatches that compute it. Slots are indices into the
+/// graph's address table: inputs and outputs are bound at dispatch time, constants and
+/// intermediates own buffers for the graph's lifetime.
+struct GraphPlan {
+  let ir: GraphIR
+  var slotOfOperand: [OperandID: Int] = [:]
+  var slotCount = 0
+  /// Byte size of each slot that the graph allocates itself (constants and intermediates).
+  var ownedSlots: [Int: Int] = [:]
+  var constantData: [Int: [UInt8]] = [:]
+  var inputSlots: [String: Int] = [:]
+  var outputSlots: [String: Int] = [:]
+  var dispatches: [KernelDispatch] = []
+
+  static let maxKernelRank = 8
+  static let maxCopyRank = 16
+
+  init(_ ir: GraphIR) throws {
+    self.ir = ir
+    let outputOperands = Set(ir.outputs.map(\.operand))
+    for (name, operand) in ir.inputs {
+      let slot = newSlot()
+      slotOfOperand[operand] = slot
+      inputSlots[name] = slot
+    }
+    for (name, operand) in ir.outputs where slotOfOperand[operand] == nil {
+      let slot = newSlot()
+      slotOfOperand[operand] = slot
+      outputSlots[name] = slot
+    }
+    for node in ir.nodes {
+      for operand in node.operation.inputs where slotOfOperand[operand] == nil {
+        // Only constants can be unplaced here: inputs are placed and nodes run in order.
+        guard let bytes = ir.constantBytes(operand) else { continue }
+        let slot = newSlot()
+        slotOfOperand[operand] = slot
+        ownedSlots[slot] = bytes.count
+        constantData[slot] = bytes
+      }
+      if case .reshape(let input) = node.operation, !outputOperands.contains(node.outputs[0]) {
+        // A reshape that is not a graph output shares its input's memory.
+        slotOfOperand[node.outputs[0]] = slotOfOperand[input]
+        continue
+      }
+      for output in node.outputs where slotOfOperand[output] == nil {
+        let slot = newSlot()
+        slotOfOperand[output] = slot
+        ownedSlots[slot] = ir.operands[output].byteLength
+      }
+      try emit(node)
+    }
+    // An operand named by several outputs is copied into each extra output.
+    for (name, operand) in ir.outputs where outputSlots[name] == nil {
+      let slot = newSlot()
+      outputSlots[name] = slot
+      let descriptor = ir.operands[operand]
+      copy(from: slotOfOperand[operand]!, to: slot, descriptor)
+    }
+  }
+
+  private mutating func newSlot() -> Int {
+    defer { slotCount += 1 }
+    return slotCount
+  }
+
+  func slot(_ operand: OperandID) -> Int { slotOfOperand[operand]! }
+  func descriptor(_ operand: OperandID) -> MLOperandDescriptor { ir.operands[operand] }
+
+  mutating func add(_ kernel: Kernel, _ parameters: Parameters, invocations: Int, reads: [Int], writes: [Int]) {
+    dispatches.append(
+      KernelDispatch(kernel: kernel, parameters: parameters, invocations: invocations, reads: reads, writes: writes))
+  }
+
+  /// A flat copy of a whole tensor.
+  mutating func copy(from source: Int, to destination: Int, _ descriptor: MLOperandDescriptor) {
+    stridedCopy(
+      from: source, to: destination, type: descriptor.dataType, region: [descriptor.elementCount],
+      sourceStrides: [1], destinationStrides: [1])
+  }
+
+  /// Copies a strided region (the strided_copy kernel).
+  mutating func stridedCopy(
+    from source: Int, to destination: Int, type: MLOperandDataType, region: [Int], sourceStrides: [Int],
+    destinationStrides: [Int], sourceOffset: Int = 0, destinationOffset: Int = 0
+  ) {
+    var p = Parameters()
+    let count = region.reduce(1, *)
+    p.append(source)
+    p.append(destination)
+    p.append(count)
+    p.append(region.count)
+    p.append(sourceOffset)
+    p.append(destinationOffset)
+    p.append(region, padTo: Self.maxCopyRank, fill: 1)
+    p.append(sourceStrides, padTo: Self.maxCopyRank)
+    p.append(destinationStrides, padTo: Self.maxCopyRank)
+    add(Kernel(shader: "strided_copy.comp", defines: bitsDefines(type)), p, invocations: count, reads: [source], writes: [destination])
+  }
+
+  mutating func emit(_ node: Node) throws {
+    switch node.operation {
+    case .unary(let op, let input): try emitUnary(op, input, node.outputs[0])
+    case .binary(let op, let a, let b): emitBinary(op, a, b, node.outputs[0])
+    case .whereSelect(let c, let t, let f): emitWhere(c, t, f, node.outputs[0])
+    case .matmul(let a, let b): emitMatmul(a, b, node.outputs[0])
+    case .gemm(let a, let b, let c, let alpha, let beta, let aT, let bT):
+      emitGemm(a, b, c, alpha: alpha, beta: beta, aTranspose: aT, bTranspose: bT, node.outputs[0])
+    case .conv2d(let input, let filter, let bias, let window, let groups, let inputLayout, let filterLayout):
+      emitConv2d(input, filter, bias, window, groups, inputLayout, filterLayout, node.outputs[0])
+    case .convTranspose2d(let input, let filter, let bias, let window, let groups, let inputLayout, let filterLayout):
+      emitConvTranspose2d(input, filter, bias, window, groups, inputLayout, filterLayout, node.outputs[0])
+    case .pool2d(let kind, let input, let dims, let window, let layout):
+      emitPool(kind, input, dims, window, layout, node.outputs[0])
+    case .softmax(let input, let axis): emitSoftmax(input, axis, node.outputs[0])
+    case .reduce(let kind, let input, let axes): emitReduce(kind, input, axes, node.outputs[0])
+    case .argMinMax(let isMax, let input, let axis): emitArgMinMax(isMax, input, axis, node.outputs[0])
+    case .batchNormalization(let input, let mean, let variance, let scale, let bias, let axis, let epsilon):
+      emitBatchNormalization(input, mean, variance, scale, bias, axis, epsilon, node.outputs[0])
+    case .instanceNormalization(let input, let scale, let bias, let epsilon, let layout):
+      let rank = descriptor(input).shape.count
+      let spatial = layout == .nchw ? [2, 3] : [1, 2]
+      emitMeanVarianceNormalization(
+        input, scale, bias, reducedAxes: spatial, epsilon: epsilon, scaleAxesKept: [layout == .nchw ? 1 : rank - 1],
+        scaleAxesReduced: [], node.outputs[0])
+    case .layerNormalization(let input, let scale, let bias, let axes, let epsilon):
+      emitMeanVarianceNormalization(
+        input, scale, bias, reducedAxes: axes.sorted(), epsilon: epsilon, scaleAxesKept: [], scaleAxesReduced: axes,
+        node.outputs[0])
+    case .reshape(let input): copy(from: slot(input), to: slot(node.outputs[0]), descriptor(input))
+    case .transpose(let input, let permutation): emitTranspose(input, permutation, node.outputs[0])
+    case .concat(let inputs, let axis): emitConcat(inputs, axis, node.outputs[0])
+    case .slice(let input, let starts, let strides): emitSlice(input, starts, strides, node.outputs[0])
+    case .split(let input, let axis): emitSplit(input, axis, node.outputs)
+    case .expand(let input): emitExpand(input, node.outputs[0])
+    case .tile(let input, let repetitions): emitTile(input, repetitions, node.outputs[0])
+    case .reverse(let input, let axes): emitReverse(input, axes, node.outputs[0])
+    case .pad(let input, let beginning, _, let mode, let value): emitPad(input, beginning, mode, value, node.outputs[0])
+    case .gather(let input, let indices, let axis): emitGather(input, indices, axis, node.outputs[0])
+    case .triangular(let input, let upper, let diagonal): emitTriangular(input, upper, diagonal, node.outputs[0])
+    }
+  }
+}

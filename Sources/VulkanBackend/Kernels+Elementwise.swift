@@ -1,0 +1,153 @@
+import WebNNCore
+
+/// GLSL for one element-wise operator: an expression over `x` (or `a`, `b`) in the compute type,
+/// with options read from the parameter block at word 3 onwards (unary kernels).
+extension UnaryOperator {
+  func glsl(input: MLOperandDataType, output: MLOperandDataType) -> (expression: String, options: Parameters, needsErf: Bool) {
+    var p = Parameters()
+    let isFloat = input.isFloatingPoint
+    let zero = "\(input.glslCompute)(0)"
+    switch self {
+    case .abs: return ("abs(x)", p, false)
+    case .neg: return ("-x", p, false)
+    case .sign: return ("sign(x)", p, false)
+    case .identity: return ("x", p, false)
+    case .ceil: return ("ceil(x)", p, false)
+    case .floor: return ("floor(x)", p, false)
+    case .cos: return ("cos(x)", p, false)
+    case .sin: return ("sin(x)", p, false)
+    case .tan: return ("tan(x)", p, false)
+    case .erf: return ("erfFloat(x)", p, true)
+    case .exp: return ("exp(x)", p, false)
+    case .log: return ("log(x)", p, false)
+    case .reciprocal: return ("(1.0 / x)", p, false)
+    case .roundEven: return ("roundEven(x)", p, false)
+    case .sqrt: return ("sqrt(x)", p, false)
+    case .isNaN: return ("uint(isnan(x))", p, false)
+    case .isInfinite: return ("uint(isinf(x))", p, false)
+    case .logicalNot: return ("uint(x == 0u)", p, false)
+    case .relu: return (isFloat ? "reluFloat(x)" : "max(x, \(zero))", p, false)
+    case .sigmoid: return ("sigmoidFloat(x)", p, false)
+    case .tanh: return ("tanhFloat(x)", p, false)
+    case .softsign: return ("softsignFloat(x)", p, false)
+    case .softplus: return ("softplusFloat(x)", p, false)
+    case .gelu: return ("geluFloat(x)", p, true)
+    case .hardSwish: return ("hardSwishFloat(x)", p, false)
+    case .elu(let alpha):
+      p.append(float: alpha)
+      return ("eluFloat(x, Pf(3))", p, false)
+    case .hardSigmoid(let alpha, let beta):
+      p.append(float: alpha)
+      p.append(float: beta)
+      return ("max(0.0, min(1.0, Pf(3) * x + Pf(4)))", p, false)
+    case .leakyRelu(let alpha):
+      p.append(float: alpha)
+      return ("(x >= 0.0 ? x : Pf(3) * x)", p, false)
+    case .linear(let alpha, let beta):
+      p.append(float: alpha)
+      p.append(float: beta)
+      return ("(Pf(3) * x + Pf(4))", p, false)
+    case .clamp(let low, let high):
+      if isFloat {
+        p.append(float: low.doubleValue)
+        p.append(float: high.doubleValue)
+        return ("clampKeepNaN(x, Pf(3), Pf(4))", p, false)
+      }
+      for bound in [low, high] {
+        switch bound {
+        case .uint(let u): p.append(bits64: u)
+        case .int(let i): p.append(bits64: UInt64(bitPattern: i))
+        case .double(let d): p.append(bits64: UInt64(bitPattern: Int64(d)))
+        }
+      }
+      let t = input.glslCompute
+      return ("clamp(x, \(t)(int64_t(P64(3))), \(t)(int64_t(P64(5))))", p, false)
+    case .cast:
+      let out = output.glslCompute
+      if input.isFloatingPoint && !output.isFloatingPoint {
+        // Truncate toward zero through 64 bits, then keep the low bits of the target width.
+        return (output.isSignedInteger ? "\(out)(int64_t(x))" : "\(out)(uint64_t(int64_t(x)))", p, false)
+      }
+      return ("\(out)(x)", p, false)
+    }
+  }
+}
+
+extension BinaryOperator {
+  func glsl(_ type: MLOperandDataType) -> String {
+    let t = type.glslCompute
+    switch self {
+    case .add: return "(a + b)"
+    case .sub: return "(a - b)"
+    case .mul: return "(a * b)"
+    case .div: return "(a / b)"
+    case .max: return "max(a, b)"
+    case .min: return "min(a, b)"
+    case .pow: return type.isFloatingPoint ? "powFloat(a, b)" : "powInt(a, b)"
+    case .equal: return "uint(a == b)"
+    case .notEqual: return "uint(a != b)"
+    case .greater: return "uint(a > b)"
+    case .greaterOrEqual: return "uint(a >= b)"
+    case .lesser: return "uint(a < b)"
+    case .lesserOrEqual: return "uint(a <= b)"
+    case .logicalAnd: return "uint(a != 0u && b != 0u)"
+    case .logicalOr: return "uint(a != 0u || b != 0u)"
+    case .logicalXor: return "uint((a != 0u) != (b != 0u))"
+    case .prelu: return "(a >= \(t)(0) ? a : a * b)"
+    }
+  }
+}
+
+extension GraphPlan {
+  mutating func emitUnary(_ op: UnaryOperator, _ input: OperandID, _ output: OperandID) throws {
+    let x = descriptor(input)
+    let y = descriptor(output)
+    let (expression, options, needsErf) = op.glsl(input: x.dataType, output: y.dataType)
+    var defines = typeDefines("X", x.dataType).merging(typeDefines("Y", y.dataType)) { $1 }
+    defines["UNARY(x)"] = expression
+    if needsErf { defines["NEEDS_ERF"] = "1" }
+    var p = Parameters()
+    p.append(slot(input))
+    p.append(slot(output))
+    p.append(y.elementCount)
+    p.words += options.words
+    add(
+      Kernel(shader: "elementwise_unary.comp", defines: defines), p, invocations: y.elementCount, reads: [slot(input)],
+      writes: [slot(output)])
+  }
+
+  mutating func emitBinary(_ op: BinaryOperator, _ a: OperandID, _ b: OperandID, _ output: OperandID) {
+    let z = descriptor(output)
+    let type = descriptor(a).dataType
+    var defines = typeDefines("A", type).merging(typeDefines("Z", z.dataType)) { $1 }
+    defines["BINARY(a, b)"] = op.glsl(type)
+    var p = Parameters()
+    p.append(slot(a))
+    p.append(slot(b))
+    p.append(slot(output))
+    p.append(z.elementCount)
+    p.append(z.shape.count)
+    p.append(z.shape, padTo: Self.maxKernelRank, fill: 1)
+    p.append(broadcastStrides(descriptor(a).shape, to: z.shape), padTo: Self.maxKernelRank)
+    p.append(broadcastStrides(descriptor(b).shape, to: z.shape), padTo: Self.maxKernelRank)
+    add(
+      Kernel(shader: "elementwise_binary.comp", defines: defines), p, invocations: z.elementCount,
+      reads: [slot(a), slot(b)], writes: [slot(output)])
+  }
+
+  mutating func emitWhere(_ condition: OperandID, _ trueValue: OperandID, _ falseValue: OperandID, _ output: OperandID) {
+    let out = descriptor(output)
+    var p = Parameters()
+    for operand in [condition, trueValue, falseValue, output] { p.append(slot(operand)) }
+    p.append(out.elementCount)
+    p.append(out.shape.count)
+    p.append(out.shape, padTo: Self.maxKernelRank, fill: 1)
+    for operand in [condition, trueValue, falseValue] {
+      p.append(broadcastStrides(descriptor(operand).shape, to: out.shape), padTo: Self.maxKernelRank)
+    }
+    let type = out.dataType
+    add(
+      Kernel(shader: "where.comp", defines: ["V_T": type.glslBits, "V_ALIGN": "\(type.glslAlignment)"]), p,
+      invocations: out.elementCount, reads: [slot(condition), slot(trueValue), slot(falseValue)], writes: [slot(output)])
+  }
+}

@@ -1,0 +1,181 @@
+import WebNNCore
+
+extension GraphPlan {
+  private func floatDefines(_ type: MLOperandDataType) -> [String: String] {
+    ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]
+  }
+
+  mutating func emitMatmul(_ a: OperandID, _ b: OperandID, _ output: OperandID) {
+    let (sa, sb, so) = (descriptor(a).shape, descriptor(b).shape, descriptor(output).shape)
+    let batch = Array(so.dropLast(2))
+    let aStrides = contiguousStrides(sa)
+    let bStrides = contiguousStrides(sb)
+    // Batch strides broadcast each operand's leading dimensions to the output's.
+    let aBatch = broadcastStrides(Array(sa.dropLast(2)), to: batch)
+    let bBatch = broadcastStrides(Array(sb.dropLast(2)), to: batch)
+    emitMatrixProduct(
+      a: a, b: b, c: nil, output: output, m: sa[sa.count - 2], n: sb[sb.count - 1], k: sa[sa.count - 1],
+      batch: batch, aBatchStrides: aBatch, bBatchStrides: bBatch,
+      aStrides: (aStrides[sa.count - 2], 1), bStrides: (bStrides[sb.count - 2], 1), cStrides: (0, 0), alpha: 1, beta: 0)
+  }
+
+  mutating func emitGemm(
+    _ a: OperandID, _ b: OperandID, _ c: OperandID?, alpha: Double, beta: Double, aTranspose: Bool, bTranspose: Bool,
+    _ output: OperandID
+  ) {
+    let (sa, sb, so) = (descriptor(a).shape, descriptor(b).shape, descriptor(output).shape)
+    let k = aTranspose ? sa[0] : sa[1]
+    var cStrides = (0, 0)
+    if let c {
+      let strides = broadcastStrides(descriptor(c).shape, to: so)
+      cStrides = (strides[0], strides[1])
+    }
+    emitMatrixProduct(
+      a: a, b: b, c: c, output: output, m: so[0], n: so[1], k: k, batch: [], aBatchStrides: [], bBatchStrides: [],
+      aStrides: aTranspose ? (1, sa[1]) : (sa[1], 1), bStrides: bTranspose ? (1, sb[1]) : (sb[1], 1),
+      cStrides: cStrides, alpha: alpha, beta: beta)
+  }
+
+  /// Strides are (row, column) of the logical M x K and K x N matrices.
+  private mutating func emitMatrixProduct(
+    a: OperandID, b: OperandID, c: OperandID?, output: OperandID, m: Int, n: Int, k: Int, batch: [Int],
+    aBatchStrides: [Int], bBatchStrides: [Int], aStrides: (Int, Int), bStrides: (Int, Int), cStrides: (Int, Int),
+    alpha: Double, beta: Double
+  ) {
+    var p = Parameters()
+    p.append(slot(a))
+    p.append(slot(b))
+    p.append(c.map(slot) ?? 0)
+    p.append(slot(output))
+    p.append(m)
+    p.append(n)
+    p.append(k)
+    let batchCount = batch.reduce(1, *)
+    p.append(batchCount)
+    p.append(batch.count)
+    p.append(batch, padTo: Self.maxKernelRank, fill: 1)
+    p.append(aBatchStrides, padTo: Self.maxKernelRank)
+    p.append(bBatchStrides, padTo: Self.maxKernelRank)
+    p.append(aStrides.0)
+    p.append(aStrides.1)
+    p.append(bStrides.0)
+    p.append(bStrides.1)
+    p.append(c != nil)
+    p.append(cStrides.0)
+    p.append(cStrides.1)
+    p.append(float: alpha)
+    p.append(float: beta)
+    add(
+      Kernel(shader: "matmul.comp", defines: floatDefines(descriptor(output).dataType)), p,
+      invocations: batchCount * m * n, reads: [slot(a), slot(b)] + (c.map { [slot($0)] } ?? []), writes: [slot(output)])
+  }
+
+  /// Strides of the (n, c, h, w) axes of an image tensor in `layout`.
+  func imageStrides(_ shape: [Int], _ layout: MLInputOperandLayout) -> [Int] {
+    let s = contiguousStrides(shape)
+    return layout == .nchw ? s : [s[0], s[3], s[1], s[2]]
+  }
+
+  /// (n, c, h, w) sizes of an image tensor in `layout`.
+  func imageSizes(_ shape: [Int], _ layout: MLInputOperandLayout) -> [Int] {
+    layout == .nchw ? shape : [shape[0], shape[3], shape[1], shape[2]]
+  }
+
+  mutating func emitConv2d(
+    _ input: OperandID, _ filter: OperandID, _ bias: OperandID?, _ window: Window2D, _ groups: Int,
+    _ inputLayout: MLInputOperandLayout, _ filterLayout: MLConv2dFilterOperandLayout, _ output: OperandID
+  ) {
+    let f = descriptor(filter).shape
+    let fs = contiguousStrides(f)
+    // (o, i, h, w) sizes and strides whatever the layout.
+    let (sizes, strides): ([Int], [Int]) =
+      switch filterLayout {
+      case .oihw: (f, fs)
+      case .hwio: ([f[3], f[2], f[0], f[1]], [fs[3], fs[2], fs[0], fs[1]])
+      case .ohwi: ([f[0], f[3], f[1], f[2]], [fs[0], fs[3], fs[1], fs[2]])
+      case .ihwo: ([f[3], f[0], f[1], f[2]], [fs[3], fs[0], fs[1], fs[2]])
+      }
+    emitConvolution(
+      "conv2d.comp", input, filter, bias, window, groups, inputLayout, kernel: (sizes[2], sizes[3]), filterStrides: strides,
+      output)
+  }
+
+  mutating func emitConvTranspose2d(
+    _ input: OperandID, _ filter: OperandID, _ bias: OperandID?, _ window: Window2D, _ groups: Int,
+    _ inputLayout: MLInputOperandLayout, _ filterLayout: MLConvTranspose2dFilterOperandLayout, _ output: OperandID
+  ) {
+    let f = descriptor(filter).shape
+    let fs = contiguousStrides(f)
+    // (i, o, h, w) sizes and strides whatever the layout.
+    let (sizes, strides): ([Int], [Int]) =
+      switch filterLayout {
+      case .iohw: (f, fs)
+      case .hwoi: ([f[3], f[2], f[0], f[1]], [fs[3], fs[2], fs[0], fs[1]])
+      case .ohwi: ([f[3], f[0], f[1], f[2]], [fs[3], fs[0], fs[1], fs[2]])
+      }
+    emitConvolution(
+      "conv_transpose2d.comp", input, filter, bias, window, groups, inputLayout, kernel: (sizes[2], sizes[3]),
+      filterStrides: strides, output)
+  }
+
+  private mutating func emitConvolution(
+    _ shader: String, _ input: OperandID, _ filter: OperandID, _ bias: OperandID?, _ window: Window2D, _ groups: Int,
+    _ layout: MLInputOperandLayout, kernel: (Int, Int), filterStrides: [Int], _ output: OperandID
+  ) {
+    let inShape = descriptor(input).shape
+    let outShape = descriptor(output).shape
+    let inSizes = imageSizes(inShape, layout)
+    let outSizes = imageSizes(outShape, layout)
+    var p = Parameters()
+    p.append(slot(input))
+    p.append(slot(filter))
+    p.append(bias.map(slot) ?? 0)
+    p.append(slot(output))
+    for v in inSizes { p.append(v) }
+    p.append(outSizes[1])
+    p.append(outSizes[2])
+    p.append(outSizes[3])
+    p.append(kernel.0)
+    p.append(kernel.1)
+    p.append(groups)
+    for v in window.strides + window.dilations { p.append(v) }
+    p.append(window.padding[0])
+    p.append(window.padding[2])
+    for v in imageStrides(inShape, layout) + filterStrides + imageStrides(outShape, layout) { p.append(v) }
+    p.append(bias != nil)
+    let type = descriptor(output).dataType
+    add(
+      Kernel(shader: shader, defines: floatDefines(type)), p, invocations: descriptor(output).elementCount,
+      reads: [slot(input), slot(filter)] + (bias.map { [slot($0)] } ?? []), writes: [slot(output)])
+  }
+
+  mutating func emitPool(
+    _ kind: PoolKind, _ input: OperandID, _ dims: [Int], _ window: Window2D, _ layout: MLInputOperandLayout,
+    _ output: OperandID
+  ) {
+    let inShape = descriptor(input).shape
+    let outShape = descriptor(output).shape
+    let inSizes = imageSizes(inShape, layout)
+    let outSizes = imageSizes(outShape, layout)
+    var p = Parameters()
+    p.append(slot(input))
+    p.append(slot(output))
+    for v in inSizes { p.append(v) }
+    p.append(outSizes[2])
+    p.append(outSizes[3])
+    for v in dims + window.strides + window.dilations { p.append(v) }
+    p.append(window.padding[0])
+    p.append(window.padding[2])
+    for v in imageStrides(inShape, layout) + imageStrides(outShape, layout) { p.append(v) }
+    var defines = typeDefines("X", descriptor(input).dataType)
+    defines["POOL_KIND"] =
+      switch kind {
+      case .average: "0"
+      case .max: "1"
+      case .l2: "2"
+      }
+    add(
+      Kernel(shader: "pool2d.comp", defines: defines), p, invocations: descriptor(output).elementCount,
+      reads: [slot(input)], writes: [slot(output)])
+  }
+}

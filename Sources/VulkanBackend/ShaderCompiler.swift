@@ -1,0 +1,118 @@
+import CShaderc
+import Foundation
+import Synchronization
+import WebNNCore
+
+/// Compiles the embedded GLSL (Shaders/) to SPIR-V with shaderc, once per source and defines:
+/// results are kept in memory and in an on-disk cache (`WEBNN_SHADER_CACHE`, default
+/// ~/.cache/swift-webnn/spirv), so a second process start compiles nothing.
+enum ShaderCompiler {
+  /// Bumped whenever the way shaders are compiled changes, to invalidate old cache entries.
+  static let compilerTag = "shaderc-vulkan1.3-O-v1"
+
+  private static let memory = Mutex<[String: [UInt32]]>([:])
+
+  static var cacheDirectory: URL? {
+    let environment = ProcessInfo.processInfo.environment
+    if let path = environment["WEBNN_SHADER_CACHE"] {
+      return path.isEmpty ? nil : URL(fileURLWithPath: path)
+    }
+    let base =
+      environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+      ?? FileManager.default.homeDirectoryForCurrentUser.appending(path: ".cache")
+    return base.appending(path: "swift-webnn/spirv")
+  }
+
+  /// The source with `#include "x"` lines replaced by the embedded file x.
+  static func expandedSource(_ name: String) throws -> String {
+    guard let text = EmbeddedShaders.sources[name] else {
+      throw MLError(.operationError, "shader \(name) is not embedded")
+    }
+    var lines: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix("#include \"") {
+        let included = line.dropFirst("#include \"".count).prefix { $0 != "\"" }
+        lines.append(try expandedSource(String(included)))
+      } else {
+        lines.append(String(line))
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// SPIR-V words for shader `name` with `defines`; `deviceKey` separates cache entries per device.
+  static func spirv(_ name: String, defines: [String: String], deviceKey: String) throws -> [UInt32] {
+    let source = try expandedSource(name)
+    let defineText = defines.sorted { $0.key < $1.key }.map { "#define \($0.key) \($0.value)\n" }.joined()
+    let fullSource = insertDefines(defineText, into: source)
+    let key = fnv1a(compilerTag + "\u{0}" + deviceKey + "\u{0}" + fullSource)
+    if let words = memory.withLock({ $0[key] }) { return words }
+    let file = cacheDirectory?.appending(path: "\(name)-\(key).spv")
+    if let file, let data = try? Data(contentsOf: file), data.count % 4 == 0, data.count > 20 {
+      let words = data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
+      if words.first == 0x0723_0203 {
+        memory.withLock { $0[key] = words }
+        return words
+      }
+    }
+    let words = try compile(fullSource, name: name)
+    memory.withLock { $0[key] = words }
+    if let file {
+      try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+      let temporary = file.appendingPathExtension("tmp\(getpid())")
+      if (try? words.withUnsafeBytes { Data($0) }.write(to: temporary)) != nil {
+        _ = try? FileManager.default.replaceItemAt(file, withItemAt: temporary)
+      }
+    }
+    return words
+  }
+
+  /// Defines go after the `#version` line, which must stay first.
+  private static func insertDefines(_ defines: String, into source: String) -> String {
+    guard source.hasPrefix("#version"), let newline = source.firstIndex(of: "\n") else { return defines + source }
+    return String(source[...newline]) + defines + String(source[source.index(after: newline)...])
+  }
+
+  private static let compilerLock = Mutex(())
+
+  private static func compile(_ source: String, name: String) throws -> [UInt32] {
+    try compilerLock.withLock { _ in
+      guard let compiler = shaderc_compiler_initialize() else {
+        throw MLError(.operationError, "shaderc could not start")
+      }
+      defer { shaderc_compiler_release(compiler) }
+      let options = shaderc_compile_options_initialize()
+      defer { shaderc_compile_options_release(options) }
+      shaderc_compile_options_set_target_env(options, shaderc_target_env_vulkan, UInt32(shaderc_env_version_vulkan_1_3.rawValue))
+      shaderc_compile_options_set_target_spirv(options, shaderc_spirv_version_1_5)
+      shaderc_compile_options_set_optimization_level(options, shaderc_optimization_level_performance)
+      let result = source.withCString { text in
+        shaderc_compile_into_spv(compiler, text, strlen(text), shaderc_compute_shader, name, "main", options)
+      }
+      defer { shaderc_result_release(result) }
+      guard shaderc_result_get_compilation_status(result) == shaderc_compilation_status_success else {
+        let message = String(cString: shaderc_result_get_error_message(result))
+        throw MLError(.operationError, "compiling shader \(name) failed: \(message)")
+      }
+      let length = shaderc_result_get_length(result)
+      let bytes = UnsafeRawBufferPointer(start: shaderc_result_get_bytes(result), count: length)
+      return Array(bytes.bindMemory(to: UInt32.self))
+    }
+  }
+
+  /// 64-bit FNV-1a as 16 hex digits: a stable cache key.
+  static func fnv1a(_ text: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+      hash ^= UInt64(byte)
+      hash &*= 0x100_0000_01b3
+    }
+    return String(hash, radix: 16).leftPadded(to: 16)
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to length: Int) -> String {
+    count >= length ? self : String(repeating: "0", count: length - count) + self
+  }
+}

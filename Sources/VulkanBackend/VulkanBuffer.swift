@@ -1,0 +1,121 @@
+import CVulkan
+import Foundation
+import WebNNCore
+
+/// One VkBuffer with its own memory, addressed from shaders by its device address.
+/// Memory is device-local and host-visible where the device has such a type (lavapipe,
+/// integrated GPUs); otherwise device-local, and host access goes through a staging buffer.
+final class VulkanBuffer: @unchecked Sendable {
+  let device: VulkanDevice
+  let buffer: VkBuffer
+  let memory: VkDeviceMemory
+  let size: Int
+  /// The host pointer of host-visible memory.
+  let mapped: UnsafeMutableRawPointer?
+  let address: UInt64
+  private var destroyed = false
+
+  enum Placement { case deviceLocal, hostVisible }
+
+  init(device: VulkanDevice, size requested: Int, placement: Placement = .deviceLocal) throws {
+    self.device = device
+    let size = max(requested, 16)
+    self.size = size
+    var info = VkBufferCreateInfo()
+    info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO
+    info.size = VkDeviceSize(size)
+    info.usage =
+      VK_BUFFER_USAGE_STORAGE_BUFFER_BIT.rawValue | VK_BUFFER_USAGE_TRANSFER_SRC_BIT.rawValue
+      | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue | VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT.rawValue
+    info.sharingMode = VK_SHARING_MODE_EXCLUSIVE
+    var buffer: VkBuffer?
+    try vkCheck(vkCreateBuffer(device.handle, &info, nil, &buffer), "vkCreateBuffer(\(size) bytes)")
+    self.buffer = buffer!
+
+    var requirements = VkMemoryRequirements()
+    vkGetBufferMemoryRequirements(device.handle, buffer, &requirements)
+    let memoryType: UInt32 =
+      switch placement {
+      case .deviceLocal: device.unifiedMemoryType ?? device.deviceLocalMemoryType
+      case .hostVisible: device.unifiedMemoryType ?? device.hostVisibleMemoryType
+      }
+    var flags = VkMemoryAllocateFlagsInfo()
+    flags.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO
+    flags.flags = VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT.rawValue
+    var memory: VkDeviceMemory?
+    let result = withUnsafePointer(to: &flags) { flagsPointer in
+      var allocate = VkMemoryAllocateInfo()
+      allocate.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO
+      allocate.pNext = UnsafeRawPointer(flagsPointer)
+      allocate.allocationSize = requirements.size
+      allocate.memoryTypeIndex = memoryType
+      return vkAllocateMemory(device.handle, &allocate, nil, &memory)
+    }
+    if result != VK_SUCCESS {
+      vkDestroyBuffer(device.handle, buffer, nil)
+      try vkCheck(result, "vkAllocateMemory(\(size) bytes)")
+    }
+    self.memory = memory!
+    vkBindBufferMemory(device.handle, buffer, memory, 0)
+
+    let hostVisible = memoryType == device.unifiedMemoryType || memoryType == device.hostVisibleMemoryType
+    if hostVisible {
+      var pointer: UnsafeMutableRawPointer?
+      try vkCheck(vkMapMemory(device.handle, memory, 0, VkDeviceSize(VK_WHOLE_SIZE), 0, &pointer), "vkMapMemory")
+      mapped = pointer
+    } else {
+      mapped = nil
+    }
+    var addressInfo = VkBufferDeviceAddressInfo()
+    addressInfo.sType = VK_STRUCTURE_TYPE_BUFFER_DEVICE_ADDRESS_INFO
+    addressInfo.buffer = buffer
+    address = vkGetBufferDeviceAddress(device.handle, &addressInfo)
+    if let mapped {
+      memset(mapped, 0, size)
+    } else {
+      try device.runOnce { vkCmdFillBuffer($0, self.buffer, 0, VkDeviceSize(VK_WHOLE_SIZE), 0) }
+    }
+  }
+
+  /// Copies host bytes in (the caller has made sure no GPU work uses the buffer).
+  func write(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) throws {
+    precondition(offset + bytes.count <= size)
+    guard bytes.count > 0 else { return }
+    if let mapped {
+      (mapped + offset).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+      return
+    }
+    let staging = try VulkanBuffer(device: device, size: bytes.count, placement: .hostVisible)
+    defer { staging.destroy() }
+    try staging.write(bytes)
+    try device.runOnce { commandBuffer in
+      var region = VkBufferCopy(srcOffset: 0, dstOffset: VkDeviceSize(offset), size: VkDeviceSize(bytes.count))
+      vkCmdCopyBuffer(commandBuffer, staging.buffer, self.buffer, 1, &region)
+    }
+  }
+
+  /// Copies `count` bytes out (the caller has waited for GPU work writing the buffer).
+  func read(count: Int) throws -> [UInt8] {
+    precondition(count <= size)
+    if let mapped {
+      return [UInt8](UnsafeRawBufferPointer(start: mapped, count: count))
+    }
+    let staging = try VulkanBuffer(device: device, size: count, placement: .hostVisible)
+    defer { staging.destroy() }
+    try device.runOnce { commandBuffer in
+      var region = VkBufferCopy(srcOffset: 0, dstOffset: 0, size: VkDeviceSize(count))
+      vkCmdCopyBuffer(commandBuffer, self.buffer, staging.buffer, 1, &region)
+    }
+    return try staging.read(count: count)
+  }
+
+  func destroy() {
+    guard !destroyed else { return }
+    destroyed = true
+    if mapped != nil { vkUnmapMemory(device.handle, memory) }
+    vkDestroyBuffer(device.handle, buffer, nil)
+    vkFreeMemory(device.handle, memory, nil)
+  }
+
+  deinit { destroy() }
+}

@@ -1,0 +1,278 @@
+import CVulkan
+import Foundation
+import Synchronization
+import WebNNCore
+
+/// What a physical device offers, read once.
+struct DeviceInfo {
+  let physical: VkPhysicalDevice
+  let properties: VkPhysicalDeviceProperties
+  let name: String
+  let type: VkPhysicalDeviceType
+  let computeQueueFamily: UInt32?
+  let features: VkPhysicalDeviceFeatures
+  let vulkan11: VkPhysicalDeviceVulkan11Features
+  let vulkan12: VkPhysicalDeviceVulkan12Features
+  let maxMemoryAllocationSize: UInt64
+
+  init(_ physical: VkPhysicalDevice) {
+    self.physical = physical
+    var properties = VkPhysicalDeviceProperties()
+    vkGetPhysicalDeviceProperties(physical, &properties)
+    self.properties = properties
+    name = stringFromTuple(properties.deviceName)
+    type = properties.deviceType
+
+    var familyCount: UInt32 = 0
+    vkGetPhysicalDeviceQueueFamilyProperties(physical, &familyCount, nil)
+    var families = [VkQueueFamilyProperties](repeating: .init(), count: Int(familyCount))
+    vkGetPhysicalDeviceQueueFamilyProperties(physical, &familyCount, &families)
+    computeQueueFamily = families.firstIndex { $0.queueFlags & VK_QUEUE_COMPUTE_BIT.rawValue != 0 }.map { UInt32($0) }
+
+    let v11 = UnsafeMutablePointer<VkPhysicalDeviceVulkan11Features>.allocate(capacity: 1)
+    let v12 = UnsafeMutablePointer<VkPhysicalDeviceVulkan12Features>.allocate(capacity: 1)
+    defer {
+      v11.deallocate()
+      v12.deallocate()
+    }
+    v11.initialize(to: .init())
+    v11.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES
+    v12.initialize(to: .init())
+    v12.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES
+    v11.pointee.pNext = UnsafeMutableRawPointer(v12)
+    var features2 = VkPhysicalDeviceFeatures2()
+    features2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2
+    features2.pNext = UnsafeMutableRawPointer(v11)
+    if properties.apiVersion >= vkMakeVersion(1, 2, 0) { vkGetPhysicalDeviceFeatures2(physical, &features2) }
+    features = features2.features
+    vulkan11 = v11.pointee
+    vulkan12 = v12.pointee
+
+    var maintenance3 = VkPhysicalDeviceMaintenance3Properties()
+    maintenance3.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES
+    maxMemoryAllocationSize = withUnsafeMutablePointer(to: &maintenance3) { pointer in
+      var properties2 = VkPhysicalDeviceProperties2()
+      properties2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2
+      properties2.pNext = UnsafeMutableRawPointer(pointer)
+      vkGetPhysicalDeviceProperties2(physical, &properties2)
+      return pointer.pointee.maxMemoryAllocationSize
+    }
+  }
+
+  /// Why the device cannot run WebNN graphs, or nil if it can.
+  var unsuitability: String? {
+    if properties.apiVersion < vkMakeVersion(1, 2, 0) { return "Vulkan 1.2 or later is required" }
+    if computeQueueFamily == nil { return "no compute queue" }
+    if vulkan12.bufferDeviceAddress == 0 { return "bufferDeviceAddress is required" }
+    if vulkan11.storageBuffer16BitAccess == 0 { return "storageBuffer16BitAccess is required" }
+    if vulkan12.storageBuffer8BitAccess == 0 { return "storageBuffer8BitAccess is required" }
+    if features.shaderInt64 == 0 { return "shaderInt64 is required" }
+    return nil
+  }
+
+  var typeName: String {
+    switch type {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: "discrete GPU"
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: "integrated GPU"
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: "virtual GPU"
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: "CPU"
+    default: "other"
+    }
+  }
+}
+
+/// Picks a device for the context options. `WEBNN_VULKAN_DEVICE` (an index or a name
+/// substring) overrides the preference.
+func selectDevice(_ candidates: [DeviceInfo], options: MLContextOptions, override: String?) throws -> DeviceInfo {
+  if candidates.isEmpty { throw MLError(.notSupportedError, noDeviceMessage) }
+  if let override, !override.isEmpty {
+    let chosen: DeviceInfo? =
+      if let index = Int(override) { candidates.indices.contains(index) ? candidates[index] : nil } else {
+        candidates.first { $0.name.localizedCaseInsensitiveContains(override) }
+      }
+    guard let chosen else {
+      throw MLError(
+        .notSupportedError,
+        "WEBNN_VULKAN_DEVICE=\(override) matches none of: \(candidates.enumerated().map { "\($0.offset): \($0.element.name)" }.joined(separator: ", "))")
+    }
+    if let reason = chosen.unsuitability { throw MLError(.notSupportedError, "\(chosen.name): \(reason)") }
+    return chosen
+  }
+  let usable = candidates.filter { $0.unsuitability == nil }
+  guard !usable.isEmpty else {
+    let reasons = candidates.map { "\($0.name): \($0.unsuitability!)" }.joined(separator: "; ")
+    throw MLError(.notSupportedError, "no usable Vulkan device (\(reasons))")
+  }
+  let order: [VkPhysicalDeviceType]
+  switch (options.powerPreference, options.accelerated) {
+  case (.highPerformance, _): order = [VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU]
+  case (.lowPower, _): order = [VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU, VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU]
+  case (.default, false): order = [VK_PHYSICAL_DEVICE_TYPE_CPU]
+  case (.default, true): order = [VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU]
+  }
+  for type in order { if let match = usable.first(where: { $0.type == type }) { return match } }
+  return usable[0]
+}
+
+/// The logical device with its queue, command pool and memory types. Owns queue
+/// synchronization: submissions go through `submit`.
+final class VulkanDevice: @unchecked Sendable {
+  let instance: VulkanInstance
+  let info: DeviceInfo
+  let handle: VkDevice
+  let queue: VkQueue
+  let queueFamily: UInt32
+  private let commandPool: VkCommandPool
+  let lock = NSLock()
+  /// A memory type both device-local and host-visible, if the device has one.
+  let unifiedMemoryType: UInt32?
+  let deviceLocalMemoryType: UInt32
+  let hostVisibleMemoryType: UInt32
+  let pipelines: PipelineCache
+
+  init(instance: VulkanInstance, info: DeviceInfo) throws {
+    self.instance = instance
+    self.info = info
+    queueFamily = info.computeQueueFamily!
+
+    let v11 = UnsafeMutablePointer<VkPhysicalDeviceVulkan11Features>.allocate(capacity: 1)
+    let v12 = UnsafeMutablePointer<VkPhysicalDeviceVulkan12Features>.allocate(capacity: 1)
+    defer {
+      v11.deallocate()
+      v12.deallocate()
+    }
+    v11.initialize(to: .init())
+    v11.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES
+    v11.pointee.storageBuffer16BitAccess = 1
+    v12.initialize(to: .init())
+    v12.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES
+    v12.pointee.bufferDeviceAddress = 1
+    v12.pointee.storageBuffer8BitAccess = 1
+    v12.pointee.shaderInt8 = info.vulkan12.shaderInt8
+    v12.pointee.shaderFloat16 = info.vulkan12.shaderFloat16
+    v12.pointee.scalarBlockLayout = info.vulkan12.scalarBlockLayout
+    v11.pointee.pNext = UnsafeMutableRawPointer(v12)
+    var features2 = VkPhysicalDeviceFeatures2()
+    features2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2
+    features2.pNext = UnsafeMutableRawPointer(v11)
+    features2.features.shaderInt64 = 1
+    features2.features.shaderInt16 = info.features.shaderInt16
+
+    var priority: Float = 1
+    var device: VkDevice?
+    let family = queueFamily
+    try withUnsafePointer(to: &priority) { priorityPointer in
+      var queueInfo = VkDeviceQueueCreateInfo()
+      queueInfo.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO
+      queueInfo.queueFamilyIndex = family
+      queueInfo.queueCount = 1
+      queueInfo.pQueuePriorities = priorityPointer
+      try withUnsafePointer(to: &queueInfo) { queuePointer in
+        try withUnsafeMutablePointer(to: &features2) { featuresPointer in
+          var create = VkDeviceCreateInfo()
+          create.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO
+          create.pNext = UnsafeRawPointer(featuresPointer)
+          create.queueCreateInfoCount = 1
+          create.pQueueCreateInfos = queuePointer
+          try vkCheck(vkCreateDevice(info.physical, &create, nil, &device), "vkCreateDevice")
+        }
+      }
+    }
+    handle = device!
+    var queue: VkQueue?
+    vkGetDeviceQueue(handle, queueFamily, 0, &queue)
+    self.queue = queue!
+
+    var poolInfo = VkCommandPoolCreateInfo()
+    poolInfo.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO
+    poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT.rawValue
+    poolInfo.queueFamilyIndex = queueFamily
+    var pool: VkCommandPool?
+    try vkCheck(vkCreateCommandPool(handle, &poolInfo, nil, &pool), "vkCreateCommandPool")
+    commandPool = pool!
+
+    var memory = VkPhysicalDeviceMemoryProperties()
+    vkGetPhysicalDeviceMemoryProperties(info.physical, &memory)
+    let types = withUnsafeBytes(of: memory.memoryTypes) { Array($0.bindMemory(to: VkMemoryType.self).prefix(Int(memory.memoryTypeCount))) }
+    func find(_ flags: UInt32) -> UInt32? {
+      types.firstIndex { $0.propertyFlags & flags == flags }.map { UInt32($0) }
+    }
+    let local = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT.rawValue
+    let visible = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT.rawValue | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT.rawValue
+    unifiedMemoryType = find(local | visible)
+    guard let host = find(visible), let deviceLocal = find(local) ?? find(0) else {
+      throw MLError(.notSupportedError, "\(info.name): no host-visible coherent memory")
+    }
+    hostVisibleMemoryType = host
+    deviceLocalMemoryType = deviceLocal
+    pipelines = PipelineCache()
+    pipelines.device = self
+  }
+
+  /// The largest buffer a tensor may use.
+  var maxBufferSize: Int { Int(min(info.maxMemoryAllocationSize, UInt64(Int.max))) }
+
+  func allocateCommandBuffer() throws -> VkCommandBuffer {
+    var info = VkCommandBufferAllocateInfo()
+    info.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO
+    info.commandPool = commandPool
+    info.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY
+    info.commandBufferCount = 1
+    var buffer: VkCommandBuffer?
+    try lock.withLock { try vkCheck(vkAllocateCommandBuffers(handle, &info, &buffer), "vkAllocateCommandBuffers") }
+    return buffer!
+  }
+
+  func freeCommandBuffer(_ buffer: VkCommandBuffer) {
+    var buffer: VkCommandBuffer? = buffer
+    lock.withLock { vkFreeCommandBuffers(handle, commandPool, 1, &buffer) }
+  }
+
+  func makeFence() throws -> VkFence {
+    var info = VkFenceCreateInfo()
+    info.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO
+    var fence: VkFence?
+    try vkCheck(vkCreateFence(handle, &info, nil, &fence), "vkCreateFence")
+    return fence!
+  }
+
+  /// Submits one command buffer, signalling `fence`.
+  func submit(_ commandBuffer: VkCommandBuffer, fence: VkFence) throws {
+    var buffer: VkCommandBuffer? = commandBuffer
+    try withUnsafePointer(to: &buffer) { pointer in
+      var submit = VkSubmitInfo()
+      submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO
+      submit.commandBufferCount = 1
+      submit.pCommandBuffers = pointer
+      try lock.withLock { try vkCheck(vkQueueSubmit(queue, 1, &submit, fence), "vkQueueSubmit") }
+    }
+  }
+
+  func wait(_ fence: VkFence) throws {
+    var fence: VkFence? = fence
+    try vkCheck(vkWaitForFences(handle, 1, &fence, VkBool32(VK_TRUE), UInt64.max), "vkWaitForFences")
+  }
+
+  /// Records with `body`, submits and waits: for uploads and copies outside graphs.
+  func runOnce(_ body: (VkCommandBuffer) -> Void) throws {
+    let commandBuffer = try allocateCommandBuffer()
+    defer { freeCommandBuffer(commandBuffer) }
+    var begin = VkCommandBufferBeginInfo()
+    begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT.rawValue
+    try vkCheck(vkBeginCommandBuffer(commandBuffer, &begin), "vkBeginCommandBuffer")
+    body(commandBuffer)
+    try vkCheck(vkEndCommandBuffer(commandBuffer), "vkEndCommandBuffer")
+    let fence = try makeFence()
+    defer { vkDestroyFence(handle, fence, nil) }
+    try submit(commandBuffer, fence: fence)
+    try wait(fence)
+  }
+
+  deinit {
+    vkDeviceWaitIdle(handle)
+    pipelines.destroyAll()
+    vkDestroyCommandPool(handle, commandPool, nil)
+    vkDestroyDevice(handle, nil)
+  }
+}

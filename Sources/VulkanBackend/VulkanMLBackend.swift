@@ -1,0 +1,112 @@
+import CVulkan
+import Foundation
+import Synchronization
+import WebNNCore
+
+/// Opens Vulkan devices for contexts. `ML()` uses it.
+///
+/// ```swift
+/// let context = try await ML(provider: VulkanBackendProvider()).createContext()
+/// ```
+public struct VulkanBackendProvider: MLBackendProvider {
+  public init() {}
+
+  public func makeBackend(options: MLContextOptions) async throws -> any MLBackend {
+    let instance = try VulkanInstance(validation: VulkanValidation.isRequested)
+    let candidates = instance.physicalDevices().map(DeviceInfo.init)
+    let override = ProcessInfo.processInfo.environment["WEBNN_VULKAN_DEVICE"]
+    let info = try selectDevice(candidates, options: options, override: override)
+    return VulkanMLBackend(device: try VulkanDevice(instance: instance, info: info))
+  }
+
+  /// The names and types of every Vulkan device, for diagnostics.
+  public static func deviceList() throws -> [String] {
+    let instance = try VulkanInstance(validation: false)
+    return instance.physicalDevices().map(DeviceInfo.init).enumerated().map { index, info in
+      "\(index): \(info.name) (\(info.typeName))" + (info.unsuitability.map { " - unusable: \($0)" } ?? "")
+    }
+  }
+}
+
+extension ML {
+  /// An `ML` whose contexts run on Vulkan devices.
+  ///
+  /// ```swift
+  /// let context = try await ML().createContext(.init(powerPreference: .lowPower))
+  /// ```
+  public init() {
+    self.init(provider: VulkanBackendProvider())
+  }
+}
+
+/// The Vulkan implementation of ``MLBackend``.
+final class VulkanMLBackend: MLBackend, @unchecked Sendable {
+  let device: VulkanDevice
+  let capabilities: MLBackendCapabilities
+  private let graphs = Mutex<[ObjectIdentifier: WeakGraph]>([:])
+  private let destroyed = Mutex(false)
+
+  struct WeakGraph { weak var graph: VulkanGraph? }
+
+  init(device: VulkanDevice) {
+    self.device = device
+    var types: Set<MLOperandDataType> = [.float32, .int32, .uint32, .int8, .uint8, .float16, .int64, .uint64]
+    if device.info.vulkan11.storageBuffer16BitAccess == 0 { types.remove(.float16) }
+    capabilities = MLBackendCapabilities(
+      deviceName: device.info.name,
+      accelerated: device.info.type != VK_PHYSICAL_DEVICE_TYPE_CPU,
+      maxTensorByteLength: min(device.maxBufferSize, Int(Int32.max)),
+      dataTypes: types)
+  }
+
+  private func checkAlive(_ call: String) throws {
+    if destroyed.withLock({ $0 }) { throw MLError(.invalidStateError, "\(call): the context was destroyed") }
+  }
+
+  /// Waits for every submitted graph run: reads and writes must see (and not disturb) them.
+  private func waitForGraphs() throws {
+    let live = graphs.withLock { $0.values.compactMap(\.graph) }
+    for graph in live { try graph.wait() }
+  }
+
+  func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor {
+    try checkAlive("createTensor")
+    return VulkanTensor(buffer: try VulkanBuffer(device: device, size: descriptor.byteLength), byteLength: descriptor.byteLength)
+  }
+
+  func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws {
+    try checkAlive("writeTensor")
+    try waitForGraphs()
+    try (tensor as! VulkanTensor).buffer.write(bytes)
+  }
+
+  func readTensor(_ tensor: any MLBackendTensor) async throws -> [UInt8] {
+    try checkAlive("readTensor")
+    try waitForGraphs()
+    let tensor = tensor as! VulkanTensor
+    return try tensor.buffer.read(count: tensor.byteLength)
+  }
+
+  func compile(_ graph: GraphIR) async throws -> any MLBackendGraph {
+    try checkAlive("build")
+    let compiled = try VulkanGraph(device: device, ir: graph)
+    graphs.withLock { map in
+      map = map.filter { $0.value.graph != nil }
+      map[ObjectIdentifier(compiled)] = WeakGraph(graph: compiled)
+    }
+    return compiled
+  }
+
+  func dispatch(
+    _ graph: any MLBackendGraph, inputs: [String: any MLBackendTensor], outputs: [String: any MLBackendTensor]
+  ) throws {
+    try checkAlive("dispatch")
+    try (graph as! VulkanGraph).run(
+      inputs: inputs.mapValues { $0 as! VulkanTensor }, outputs: outputs.mapValues { $0 as! VulkanTensor })
+  }
+
+  func destroy() {
+    destroyed.withLock { $0 = true }
+    try? waitForGraphs()
+  }
+}
