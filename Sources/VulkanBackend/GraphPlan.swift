@@ -148,6 +148,12 @@ struct GraphPlan {
   }
 
   mutating func emit(_ node: Node) throws {
+    let operands = node.operation.inputs + node.outputs
+    if let packed = operands.first(where: { [.int4, .uint4].contains(ir.operands[$0].dataType) }) {
+      let label = node.label.isEmpty ? node.operation.name : "\(node.operation.name) [\(node.label)]"
+      throw MLError(
+        .notSupportedError, "\(label): \(ir.operands[packed].dataType.rawValue) operands have no Vulkan kernel yet")
+    }
     switch node.operation {
     case .unary(let op, let input): try emitUnary(op, input, node.outputs[0])
     case .binary(let op, let a, let b): emitBinary(op, a, b, node.outputs[0])

@@ -11,12 +11,20 @@ extension GraphPlan {
     let aStrides = contiguousStrides(sa)
     let bStrides = contiguousStrides(sb)
     // Batch strides broadcast each operand's leading dimensions to the output's.
-    let aBatch = broadcastStrides(Array(sa.dropLast(2)), to: batch)
-    let bBatch = broadcastStrides(Array(sb.dropLast(2)), to: batch)
+    let aBatch = batchStrides(sa, to: batch)
+    let bBatch = batchStrides(sb, to: batch)
     emitMatrixProduct(
       a: a, b: b, c: nil, output: output, m: sa[sa.count - 2], n: sb[sb.count - 1], k: sa[sa.count - 1],
       batch: batch, aBatchStrides: aBatch, bBatchStrides: bBatch,
       aStrides: (aStrides[sa.count - 2], 1), bStrides: (bStrides[sb.count - 2], 1), cStrides: (0, 0), alpha: 1, beta: 0)
+  }
+
+  /// Strides of a matrix stack's leading dimensions, broadcast to `batch` (0 where repeated).
+  private func batchStrides(_ shape: [Int], to batch: [Int]) -> [Int] {
+    let leading = Array(shape.dropLast(2))
+    let strides = Array(contiguousStrides(shape).dropLast(2))
+    let padding = batch.count - leading.count
+    return Array(repeating: 0, count: padding) + zip(leading, strides).map { $0 == 1 ? 0 : $1 }
   }
 
   mutating func emitGemm(
