@@ -108,16 +108,23 @@ public struct WPTCaseFile: Sendable {
 enum WPTParser {
   static func parseFile(path: String) -> WPTCaseFile {
     let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    do {
+      return parse(try Data(contentsOf: URL(fileURLWithPath: path)), file: stem, path: path)
+    } catch {
+      return WPTCaseFile(file: stem, path: path, cases: [], problems: [(name: "", message: "cannot read \(path): \(error)")])
+    }
+  }
+
+  static func parse(_ data: Data, file stem: String, path: String) -> WPTCaseFile {
     var file = WPTCaseFile(file: stem, path: path, cases: [], problems: [])
     let root: [String: Any]
     do {
-      let data = try Data(contentsOf: URL(fileURLWithPath: path))
       guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
         throw WPTCaseFileError("the top level is not a JSON object")
       }
       root = object
     } catch {
-      file.problems.append((name: "", message: "cannot read \(path): \(error)"))
+      file.problems.append((name: "", message: "cannot parse \(path): \(error)"))
       return file
     }
     if let name = root["file"] as? String { file.file = name }

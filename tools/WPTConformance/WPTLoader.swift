@@ -42,4 +42,9 @@ public enum WPTLoader {
     }
     return paths.map(WPTParser.parseFile(path:))
   }
+
+  /// Parses the JSON text of one case file; `file` is the stem used when the JSON has no `"file"`.
+  public static func parse(_ data: Data, file: String) -> WPTCaseFile {
+    WPTParser.parse(data, file: file, path: "\(file).json")
+  }
 }

@@ -45,6 +45,39 @@ public struct WPTCaseResult: Sendable, Codable {
 
   /// `file/name`.
   public var identifier: String { "\(file)/\(name)" }
+
+  private enum CodingKeys: String, CodingKey {
+    case file, name, dataType, operators, status, metric, tolerance, worstError, message, seconds
+  }
+
+  // Non-finite errors are written as strings, so any JSONEncoder can encode a report.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(file, forKey: .file)
+    try c.encode(name, forKey: .name)
+    try c.encode(dataType, forKey: .dataType)
+    try c.encode(operators, forKey: .operators)
+    try c.encode(status, forKey: .status)
+    try c.encodeIfPresent(metric, forKey: .metric)
+    try c.encodeNumber(tolerance, forKey: .tolerance)
+    try c.encodeNumber(worstError, forKey: .worstError)
+    try c.encodeIfPresent(message, forKey: .message)
+    try c.encode(seconds, forKey: .seconds)
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    file = try c.decode(String.self, forKey: .file)
+    name = try c.decode(String.self, forKey: .name)
+    dataType = try c.decode(String.self, forKey: .dataType)
+    operators = try c.decode([String].self, forKey: .operators)
+    status = try c.decode(WPTCaseStatus.self, forKey: .status)
+    metric = try c.decodeIfPresent(WPTMetric.self, forKey: .metric)
+    tolerance = try c.decodeNumber(forKey: .tolerance)
+    worstError = try c.decodeNumber(forKey: .worstError)
+    message = try c.decodeIfPresent(String.self, forKey: .message)
+    seconds = try c.decodeIfPresent(Double.self, forKey: .seconds) ?? 0
+  }
 }
 
 /// Counts for one operator: a case counts under every distinct operator it uses.
@@ -62,6 +95,47 @@ public struct WPTOperatorResult: Sendable, Codable {
   public init(name: String) { self.name = name }
 
   public var cases: Int { passed + failed + unsupported + expectedFailures }
+
+  private enum CodingKeys: String, CodingKey {
+    case name, passed, failed, unsupported, expectedFailures, worstULP, worstATOL
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(passed, forKey: .passed)
+    try c.encode(failed, forKey: .failed)
+    try c.encode(unsupported, forKey: .unsupported)
+    try c.encode(expectedFailures, forKey: .expectedFailures)
+    try c.encodeNumber(worstULP, forKey: .worstULP)
+    try c.encodeNumber(worstATOL, forKey: .worstATOL)
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    name = try c.decode(String.self, forKey: .name)
+    passed = try c.decode(Int.self, forKey: .passed)
+    failed = try c.decode(Int.self, forKey: .failed)
+    unsupported = try c.decode(Int.self, forKey: .unsupported)
+    expectedFailures = try c.decode(Int.self, forKey: .expectedFailures)
+    worstULP = try c.decodeNumber(forKey: .worstULP)
+    worstATOL = try c.decodeNumber(forKey: .worstATOL)
+  }
+}
+
+extension KeyedEncodingContainer {
+  /// A finite number as a JSON number; NaN and ±infinity as "NaN", "Infinity", "-Infinity".
+  mutating func encodeNumber(_ value: Double?, forKey key: Key) throws {
+    guard let value else { return }
+    if value.isFinite { try encode(value, forKey: key) } else { try encode(WPTFormat.number(value), forKey: key) }
+  }
+}
+
+extension KeyedDecodingContainer {
+  func decodeNumber(forKey key: Key) throws -> Double? {
+    if let string = try? decodeIfPresent(String.self, forKey: key) { return Double(string) }
+    return try decodeIfPresent(Double.self, forKey: key)
+  }
 }
 
 /// Case counts; each case counts once.
@@ -147,7 +221,7 @@ public struct WPTReport: Sendable, Codable {
   // MARK: Text
 
   /// One row per operator, then the failing cases with their messages, the expected failures,
-  /// and last the line `N passed, N failed, N skipped`.
+  /// and last the line `N passed, N failed, N skipped` (no trailing newline: `print` it).
   public func textTable() -> String {
     var lines: [String] = []
     let header = ["operator", "passed", "failed", "unsupported", "xfail", "worst ULP", "worst ATOL"]
@@ -201,7 +275,7 @@ public struct WPTReport: Sendable, Codable {
     }
     lines.append("")
     lines.append(totals.summaryLine)
-    return lines.joined(separator: "\n") + "\n"
+    return lines.joined(separator: "\n")
   }
 
   static func describe(_ result: WPTCaseResult) -> String {
