@@ -46,7 +46,8 @@ struct WPTToleranceTests {
 
   @Test func float16ULPIsRawBitDistance() {
     func ulp16(_ bits: UInt16, _ expected: Double, _ expectedBits: UInt16? = nil) -> Double {
-      WPTComparison.error(actual: .float16(bits), expected: expected, expectedFloat16Bits: expectedBits, metric: .ulp)
+      WPTComparison.error(
+        actual: .float16(bits), expected: expected, expectedFloat16Bits: expectedBits, metric: .ulp)
     }
     #expect(ulp16(0x3C00, 1) == 0)
     #expect(ulp16(0x3C01, 1) == 1)
@@ -68,7 +69,8 @@ struct WPTToleranceTests {
     #expect(WPTComparison.error(actual: .unsigned(255), expected: 254, metric: .ulp) == 1)
     // Exact beyond 2^53 on the actual side.
     let big: Int64 = (1 << 53) + 1
-    #expect(WPTComparison.error(actual: .signed(big), expected: 9_007_199_254_740_992, metric: .ulp) == 1)
+    #expect(
+      WPTComparison.error(actual: .signed(big), expected: 9_007_199_254_740_992, metric: .ulp) == 1)
     #expect(WPTComparison.error(actual: .unsigned(UInt64.max), expected: 0, metric: .ulp) > 0)
   }
 
@@ -79,7 +81,8 @@ struct WPTToleranceTests {
     #expect(WPTComparison.passes(e, tolerance: tol))
     let far = WPTComparison.error(actual: WPTScalar(float: 0.502), expected: 0.5, metric: .atol)
     #expect(!WPTComparison.passes(far, tolerance: tol))
-    let half = WPTComparison.error(actual: WPTScalar(half: Float16(0.25)), expected: 0.25, metric: .atol)
+    let half = WPTComparison.error(
+      actual: WPTScalar(half: Float16(0.25)), expected: 0.25, metric: .atol)
     #expect(half == 0)
     #expect(WPTComparison.error(actual: WPTScalar(float: .nan), expected: .nan, metric: .atol) == 0)
     #expect(WPTComparison.passes(12, tolerance: nil))  // WPT skips the check without a value
@@ -101,18 +104,30 @@ struct WPTCodingTests {
   }
 
   @Test func encodesLittleEndianPerType() {
-    #expect(WPTTensorCoding.encode(WPTTensor(shape: [], dataType: .float32, data: [1])) == [0, 0, 0x80, 0x3F])
-    #expect(WPTTensorCoding.encode(WPTTensor(shape: [1], dataType: .int32, data: [-2])) == [0xFE, 0xFF, 0xFF, 0xFF])
+    #expect(
+      WPTTensorCoding.encode(WPTTensor(shape: [], dataType: .float32, data: [1])) == [
+        0, 0, 0x80, 0x3F,
+      ])
+    #expect(
+      WPTTensorCoding.encode(WPTTensor(shape: [1], dataType: .int32, data: [-2])) == [
+        0xFE, 0xFF, 0xFF, 0xFF,
+      ])
     #expect(WPTTensorCoding.encode(WPTTensor(shape: [1], dataType: .uint8, data: [256 + 7])) == [7])
-    let int64 = WPTTensorCoding.encode(WPTTensor(shape: [1], dataType: .int64, data: [-9_007_199_254_740_991]))
+    let int64 = WPTTensorCoding.encode(
+      WPTTensor(shape: [1], dataType: .int64, data: [-9_007_199_254_740_991]))
     #expect(WPTTensorCoding.element(int64, 0, .int64) == .signed(-9_007_199_254_740_991))
-    let uint64 = WPTTensorCoding.encode(WPTTensor(shape: [1], dataType: .uint64, data: [9_007_199_254_740_991]))
+    let uint64 = WPTTensorCoding.encode(
+      WPTTensor(shape: [1], dataType: .uint64, data: [9_007_199_254_740_991]))
     #expect(WPTTensorCoding.element(uint64, 0, .uint64) == .unsigned(9_007_199_254_740_991))
-    #expect(WPTTensorCoding.encode(WPTTensor(shape: [1], dataType: .float32, data: [-0.0])) == [0, 0, 0, 0x80])
+    #expect(
+      WPTTensorCoding.encode(WPTTensor(shape: [1], dataType: .float32, data: [-0.0])) == [
+        0, 0, 0, 0x80,
+      ])
   }
 
   @Test func float16UsesGivenBits() {
-    let t = WPTTensor(shape: [2], dataType: .float16, data: [.nan, 0.1], float16Bits: [0x7E00, 0x2E66])
+    let t = WPTTensor(
+      shape: [2], dataType: .float16, data: [.nan, 0.1], float16Bits: [0x7E00, 0x2E66])
     #expect(WPTTensorCoding.encode(t) == [0x00, 0x7E, 0x66, 0x2E])
     let computed = WPTTensor(shape: [1], dataType: .float16, data: [1])
     #expect(WPTTensorCoding.encode(computed) == [0x00, 0x3C])
@@ -122,7 +137,8 @@ struct WPTCodingTests {
     let t = WPTTensor(shape: [2, 3], dataType: .float32, data: [2], splat: true)
     let bytes = WPTTensorCoding.encode(t)
     #expect(bytes.count == 24)
-    #expect((0..<6).allSatisfy { WPTTensorCoding.element(bytes, $0, .float32) == WPTScalar(float: 2) })
+    #expect(
+      (0..<6).allSatisfy { WPTTensorCoding.element(bytes, $0, .float32) == WPTScalar(float: 2) })
   }
 }
 
@@ -191,8 +207,11 @@ struct WPTParsingTests {
   }
 
   @Test func filterAndDirectory() {
-    #expect(WPTRunner.matches(file: "pooling", name: "l2Pool2d float32", operators: ["l2Pool2d"], filter: "POOLING"))
-    #expect(WPTRunner.matches(file: "subgraph", name: "x", operators: ["conv2d", "relu"], filter: "relu"))
+    #expect(
+      WPTRunner.matches(
+        file: "pooling", name: "l2Pool2d float32", operators: ["l2Pool2d"], filter: "POOLING"))
+    #expect(
+      WPTRunner.matches(file: "subgraph", name: "x", operators: ["conv2d", "relu"], filter: "relu"))
     #expect(!WPTRunner.matches(file: "subgraph", name: "x", operators: ["conv2d"], filter: "conv"))
     #expect(WPTRunner.matches(file: "a", name: "b", operators: [], filter: nil))
     #expect(WPTLoader.defaultDirectory(environment: [:]) == "../shared/wpt")
@@ -201,22 +220,31 @@ struct WPTParsingTests {
 
   @Test func expectedFailureList() {
     #expect(WPTExpectedFailure.all.count == 4)
-    #expect(WPTExpectedFailure.lookup(file: "subgraph", name: "batchNormalization options.axis=0 + gelu") != nil)
+    #expect(
+      WPTExpectedFailure.lookup(file: "subgraph", name: "batchNormalization options.axis=0 + gelu")
+        != nil)
     #expect(WPTExpectedFailure.all.allSatisfy { !$0.reason.isEmpty })
   }
 
   @Test func reportTotalsAndSummaryLine() throws {
     let cases = [
-      WPTCaseResult(file: "f", name: "a", dataType: "float32", operators: ["conv2d", "relu"], status: .passed, metric: .ulp, worstError: 3),
-      WPTCaseResult(file: "f", name: "b", dataType: "float32", operators: ["relu"], status: .failed, metric: .ulp, worstError: 9, message: "bad"),
-      WPTCaseResult(file: "f", name: "c", dataType: "float32", operators: ["gru"], status: .unsupported),
-      WPTCaseResult(file: "f", name: "d", dataType: "float32", operators: ["relu"], status: .expectedFailure),
+      WPTCaseResult(
+        file: "f", name: "a", dataType: "float32", operators: ["conv2d", "relu"], status: .passed,
+        metric: .ulp, worstError: 3),
+      WPTCaseResult(
+        file: "f", name: "b", dataType: "float32", operators: ["relu"], status: .failed,
+        metric: .ulp, worstError: 9, message: "bad"),
+      WPTCaseResult(
+        file: "f", name: "c", dataType: "float32", operators: ["gru"], status: .unsupported),
+      WPTCaseResult(
+        file: "f", name: "d", dataType: "float32", operators: ["relu"], status: .expectedFailure),
     ]
     let report = WPTReport(directory: "d", deviceName: "test", filter: nil, cases: cases)
     #expect(report.totals.cases == 4)
     #expect(report.totals.skipped == 2)
     let relu = try #require(report.operators.first { $0.name == "relu" })
-    #expect(relu.passed == 1 && relu.failed == 1 && relu.expectedFailures == 1 && relu.worstULP == 9)
+    #expect(
+      relu.passed == 1 && relu.failed == 1 && relu.expectedFailures == 1 && relu.worstULP == 9)
     let text = report.textTable()
     #expect(text.hasSuffix("\n1 passed, 1 failed, 2 skipped"))
     #expect(text.contains("FAIL f/b: bad"))
@@ -257,11 +285,15 @@ private final class WPTReluBackend: MLBackend, @unchecked Sendable {
   let capabilities = MLBackendCapabilities(
     deviceName: "relu-only host backend", accelerated: false, maxTensorByteLength: 1 << 20,
     dataTypes: Set(MLOperandDataType.allCases))
-  func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor { WPTHostTensor(descriptor) }
+  func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor {
+    WPTHostTensor(descriptor)
+  }
   func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws {
     (tensor as! WPTHostTensor).bytes = Array(bytes)
   }
-  func readTensor(_ tensor: any MLBackendTensor) async throws -> [UInt8] { (tensor as! WPTHostTensor).bytes }
+  func readTensor(_ tensor: any MLBackendTensor) async throws -> [UInt8] {
+    (tensor as! WPTHostTensor).bytes
+  }
   func compile(_ graph: GraphIR) async throws -> any MLBackendGraph {
     for node in graph.nodes where node.operation.name != "relu" {
       throw MLError(.notSupportedError, "no \(node.operation.name) kernel")
@@ -269,19 +301,24 @@ private final class WPTReluBackend: MLBackend, @unchecked Sendable {
     return WPTHostGraph(graph)
   }
   func dispatch(
-    _ graph: any MLBackendGraph, inputs: [String: any MLBackendTensor], outputs: [String: any MLBackendTensor]
+    _ graph: any MLBackendGraph, inputs: [String: any MLBackendTensor],
+    outputs: [String: any MLBackendTensor]
   ) throws {
     let ir = (graph as! WPTHostGraph).ir
     var values: [OperandID: [Float]] = [:]
     func floats(_ bytes: [UInt8]) -> [Float] {
       stride(from: 0, to: bytes.count, by: 4).map { i in
-        Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+        Float(
+          bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
+            | UInt32(bytes[i + 3]) << 24)
       }
     }
     for (name, id) in ir.inputs { values[id] = floats((inputs[name] as! WPTHostTensor).bytes) }
     func value(_ id: OperandID) -> [Float] { values[id] ?? floats(ir.constantBytes(id) ?? []) }
     for node in ir.nodes {
-      if case .unary(.relu, let x) = node.operation { values[node.outputs[0]] = value(x).map { Swift.max($0, 0) } }
+      if case .unary(.relu, let x) = node.operation {
+        values[node.outputs[0]] = value(x).map { Swift.max($0, 0) }
+      }
     }
     for (name, id) in ir.outputs {
       (outputs[name] as! WPTHostTensor).bytes = value(id).flatMap { f in

@@ -15,7 +15,8 @@ public struct WPTTensor: Sendable {
   public var constant: Bool
 
   public init(
-    shape: [Int], dataType: MLOperandDataType, data: [Double], float16Bits: [UInt16]? = nil, splat: Bool = false,
+    shape: [Int], dataType: MLOperandDataType, data: [Double], float16Bits: [UInt16]? = nil,
+    splat: Bool = false,
     constant: Bool = false
   ) {
     self.shape = shape
@@ -26,7 +27,9 @@ public struct WPTTensor: Sendable {
     self.constant = constant
   }
 
-  public var descriptor: MLOperandDescriptor { MLOperandDescriptor(dataType: dataType, shape: shape) }
+  public var descriptor: MLOperandDescriptor {
+    MLOperandDescriptor(dataType: dataType, shape: shape)
+  }
   public var elementCount: Int { shape.reduce(1, *) }
 }
 
@@ -111,7 +114,9 @@ enum WPTParser {
     do {
       return parse(try Data(contentsOf: URL(fileURLWithPath: path)), file: stem, path: path)
     } catch {
-      return WPTCaseFile(file: stem, path: path, cases: [], problems: [(name: "", message: "cannot read \(path): \(error)")])
+      return WPTCaseFile(
+        file: stem, path: path, cases: [],
+        problems: [(name: "", message: "cannot read \(path): \(error)")])
     }
   }
 
@@ -150,29 +155,42 @@ enum WPTParser {
     let inputs = try tensors(object["inputs"], "inputs", isInput: true)
     let outputs = try tensors(object["expectedOutputs"], "expectedOutputs", isInput: false)
     guard !outputs.isEmpty else { throw WPTCaseFileError("no expected outputs") }
-    guard let rawOps = object["operators"] as? [Any] else { throw WPTCaseFileError("missing \"operators\"") }
+    guard let rawOps = object["operators"] as? [Any] else {
+      throw WPTCaseFileError("missing \"operators\"")
+    }
     let operators = try rawOps.map(parseOperator)
-    guard let tol = object["tolerance"] as? [String: Any] else { throw WPTCaseFileError("missing \"tolerance\"") }
-    guard let metricName = tol["metric"] as? String, let metric = WPTMetric(rawValue: metricName) else {
+    guard let tol = object["tolerance"] as? [String: Any] else {
+      throw WPTCaseFileError("missing \"tolerance\"")
+    }
+    guard let metricName = tol["metric"] as? String, let metric = WPTMetric(rawValue: metricName)
+    else {
       throw WPTCaseFileError("tolerance: unknown metric \(tol["metric"] ?? "nil")")
     }
     var value: Double?
     if let raw = tol["value"], !(raw is NSNull) {
-      guard let v = try WPTValue(foundation: raw).numberValue else { throw WPTCaseFileError("tolerance: bad value \(raw)") }
+      guard let v = try WPTValue(foundation: raw).numberValue else {
+        throw WPTCaseFileError("tolerance: bad value \(raw)")
+      }
       value = v
     }
-    let tolerance = WPTTolerance(metric: metric, value: value, function: tol["function"] as? String ?? "")
+    let tolerance = WPTTolerance(
+      metric: metric, value: value, function: tol["function"] as? String ?? "")
     return WPTCase(
-      file: file, name: name, dataType: object["dataType"] as? String ?? outputs[0].tensor.dataType.rawValue,
+      file: file, name: name,
+      dataType: object["dataType"] as? String ?? outputs[0].tensor.dataType.rawValue,
       inputs: inputs, operators: operators, expectedOutputs: outputs, tolerance: tolerance,
       castToSupportedType: (object["castToSupportedType"] as? Bool) ?? false)
   }
 
   static func tensors(_ raw: Any?, _ key: String, isInput: Bool) throws -> [WPTNamedTensor] {
     guard let raw else { return [] }
-    guard let dict = raw as? [String: Any] else { throw WPTCaseFileError("\"\(key)\" is not an object") }
+    guard let dict = raw as? [String: Any] else {
+      throw WPTCaseFileError("\"\(key)\" is not an object")
+    }
     return try dict.keys.sorted().map { name in
-      guard let t = dict[name] as? [String: Any] else { throw WPTCaseFileError("\(key).\(name) is not an object") }
+      guard let t = dict[name] as? [String: Any] else {
+        throw WPTCaseFileError("\(key).\(name) is not an object")
+      }
       do {
         return WPTNamedTensor(name: name, tensor: try tensor(t, isInput: isInput))
       } catch let error as WPTCaseFileError {
@@ -184,12 +202,15 @@ enum WPTParser {
   static func tensor(_ t: [String: Any], isInput: Bool) throws -> WPTTensor {
     guard let rawShape = t["shape"] as? [Any] else { throw WPTCaseFileError("missing shape") }
     let shape = try rawShape.map { value -> Int in
-      guard let n = value as? NSNumber, !WPTValue.isBoolean(n), let d = Optional(n.doubleValue), d >= 0,
+      guard let n = value as? NSNumber, !WPTValue.isBoolean(n), let d = Optional(n.doubleValue),
+        d >= 0,
         d == d.rounded(), d < 1e15
       else { throw WPTCaseFileError("bad shape \(rawShape)") }
       return Int(d)
     }
-    guard let typeName = t["dataType"] as? String else { throw WPTCaseFileError("missing dataType") }
+    guard let typeName = t["dataType"] as? String else {
+      throw WPTCaseFileError("missing dataType")
+    }
     guard let dataType = MLOperandDataType(rawValue: typeName) else {
       throw WPTCaseFileError("unknown dataType \"\(typeName)\"")
     }
@@ -202,7 +223,9 @@ enum WPTParser {
       throw WPTCaseFileError("missing data")
     }
     let data = try rawData.map { value -> Double in
-      guard let d = try WPTValue(foundation: value).numberValue else { throw WPTCaseFileError("bad data value \(value)") }
+      guard let d = try WPTValue(foundation: value).numberValue else {
+        throw WPTCaseFileError("bad data value \(value)")
+      }
       return d
     }
     var bits: [UInt16]?
@@ -220,7 +243,9 @@ enum WPTParser {
     let splat = (t["splat"] as? Bool) ?? false
     let count = shape.reduce(1, *)
     if splat {
-      guard data.count == 1 else { throw WPTCaseFileError("a splat tensor must hold one value, got \(data.count)") }
+      guard data.count == 1 else {
+        throw WPTCaseFileError("a splat tensor must hold one value, got \(data.count)")
+      }
     } else if data.count != count {
       throw WPTCaseFileError("shape \(shape) has \(count) elements, data has \(data.count)")
     }
@@ -254,21 +279,27 @@ enum WPTParser {
       isArray = false
     } else if let list = object["outputs"] as? [Any] {
       outputs = try list.map {
-        guard let s = $0 as? String else { throw WPTCaseFileError("\(name): output names must be strings") }
+        guard let s = $0 as? String else {
+          throw WPTCaseFileError("\(name): output names must be strings")
+        }
         return s
       }
       isArray = true
     } else {
       throw WPTCaseFileError("\(name): missing outputs")
     }
-    return WPTOperatorCall(name: name, arguments: arguments, outputs: outputs, outputsIsArray: isArray)
+    return WPTOperatorCall(
+      name: name, arguments: arguments, outputs: outputs, outputsIsArray: isArray)
   }
 
   /// WebNN parameter names in the positional order they take in every operator signature.
   static let positionalNames: [String] = [
-    "input", "inputs", "a", "b", "condition", "trueValue", "falseValue", "filter", "indices", "updates", "mean",
-    "variance", "slope", "weight", "recurrentWeight", "hiddenState", "cellState", "steps", "hiddenSize", "scale",
-    "zeroPoint", "axis", "newShape", "starts", "sizes", "splits", "beginningPadding", "endingPadding", "repetitions",
+    "input", "inputs", "a", "b", "condition", "trueValue", "falseValue", "filter", "indices",
+    "updates", "mean",
+    "variance", "slope", "weight", "recurrentWeight", "hiddenState", "cellState", "steps",
+    "hiddenSize", "scale",
+    "zeroPoint", "axis", "newShape", "starts", "sizes", "splits", "beginningPadding",
+    "endingPadding", "repetitions",
     "type", "dataType", "options",
   ]
 

@@ -35,7 +35,8 @@ public enum WPTComparison {
       if metric == .atol { return Swift.abs(actual.doubleValue - expected) }
       return Double(Swift.abs(Int(bits) - Int(eBits)))
     case .signed(let a):
-      return integerDistance(negative: a < 0, magnitude: a.magnitude, expected: expected, approx: Double(a))
+      return integerDistance(
+        negative: a < 0, magnitude: a.magnitude, expected: expected, approx: Double(a))
     case .unsigned(let a):
       return integerDistance(negative: false, magnitude: a, expected: expected, approx: Double(a))
     }
@@ -49,7 +50,9 @@ public enum WPTComparison {
 
   /// |a − e| for an integer `a` (given as sign and magnitude) computed without rounding when
   /// `e` is an integer in range.
-  static func integerDistance(negative: Bool, magnitude: UInt64, expected: Double, approx: Double) -> Double {
+  static func integerDistance(negative: Bool, magnitude: UInt64, expected: Double, approx: Double)
+    -> Double
+  {
     guard expected == expected.rounded(), Swift.abs(expected) < 1.8446744073709552e19 else {
       return Swift.abs(approx - expected)
     }

@@ -19,20 +19,31 @@ extension WPTExpectedFailure {
   public static let all: [WPTExpectedFailure] = [
     WPTExpectedFailure(
       file: "pooling", name: "l2Pool2d float32 4D tensor options.roundingType=ceil",
-      reason: "wrong expected data: 4 of 18 expected values lack the square root (a known upstream WPT bug, fixed later)"),
+      reason:
+        "wrong expected data: 4 of 18 expected values lack the square root (a known upstream WPT bug, fixed later)"
+    ),
     WPTExpectedFailure(
-      file: "pooling", name: "l2Pool2d float32 4D tensor options.outputSizes ignores options.roundingType=floor",
-      reason: "wrong expected data: 4 of 18 expected values lack the square root (a known upstream WPT bug, fixed later)"),
+      file: "pooling",
+      name: "l2Pool2d float32 4D tensor options.outputSizes ignores options.roundingType=floor",
+      reason:
+        "wrong expected data: 4 of 18 expected values lack the square root (a known upstream WPT bug, fixed later)"
+    ),
     WPTExpectedFailure(
       file: "subgraph", name: "batchNormalization options.axis=0 + gelu",
-      reason: "wrong expected data: computed with an approximate erf; an exact erf is 35 ULP off against a tolerance of 24"),
+      reason:
+        "wrong expected data: computed with an approximate erf; an exact erf is 35 ULP off against a tolerance of 24"
+    ),
     WPTExpectedFailure(
       file: "pad", name: "pad float32 4D tensor options.mode='symmetric'",
-      reason: "pad mode 'symmetric' was removed from the spec: building the graph must fail (TypeError/NotSupportedError)"),
+      reason:
+        "pad mode 'symmetric' was removed from the spec: building the graph must fail (TypeError/NotSupportedError)"
+    ),
   ]
 
   /// The entry for a case, if it is listed.
-  public static func lookup(file: String, name: String, in list: [WPTExpectedFailure] = all) -> WPTExpectedFailure? {
+  public static func lookup(file: String, name: String, in list: [WPTExpectedFailure] = all)
+    -> WPTExpectedFailure?
+  {
     list.first { $0.file == file && $0.name == name }
   }
 }

@@ -21,28 +21,37 @@ struct WPTGraphReplay {
   }
 
   static let unaryOperators: Set<String> = [
-    "abs", "neg", "sign", "identity", "ceil", "floor", "cos", "sin", "tan", "erf", "exp", "log", "reciprocal",
-    "roundEven", "sqrt", "isNaN", "isInfinite", "logicalNot", "relu", "sigmoid", "tanh", "softsign", "softplus",
+    "abs", "neg", "sign", "identity", "ceil", "floor", "cos", "sin", "tan", "erf", "exp", "log",
+    "reciprocal",
+    "roundEven", "sqrt", "isNaN", "isInfinite", "logicalNot", "relu", "sigmoid", "tanh", "softsign",
+    "softplus",
     "gelu", "hardSwish",
   ]
   static let binaryOperators: Set<String> = [
-    "add", "sub", "mul", "div", "max", "min", "pow", "equal", "notEqual", "greater", "greaterOrEqual", "lesser",
+    "add", "sub", "mul", "div", "max", "min", "pow", "equal", "notEqual", "greater",
+    "greaterOrEqual", "lesser",
     "lesserOrEqual", "logicalAnd", "logicalOr", "logicalXor", "matmul",
   ]
   static let reduceOperators: Set<String> = [
-    "reduceL1", "reduceL2", "reduceLogSum", "reduceLogSumExp", "reduceMax", "reduceMean", "reduceMin",
+    "reduceL1", "reduceL2", "reduceLogSum", "reduceLogSumExp", "reduceMax", "reduceMean",
+    "reduceMin",
     "reduceProduct", "reduceSum", "reduceSumSquare",
   ]
   static let otherOperators: Set<String> = [
-    "prelu", "clamp", "elu", "leakyRelu", "hardSigmoid", "linear", "softmax", "cast", "where", "gemm", "conv2d",
-    "convTranspose2d", "averagePool2d", "l2Pool2d", "maxPool2d", "argMax", "argMin", "batchNormalization",
-    "instanceNormalization", "layerNormalization", "reshape", "transpose", "concat", "slice", "split", "expand",
+    "prelu", "clamp", "elu", "leakyRelu", "hardSigmoid", "linear", "softmax", "cast", "where",
+    "gemm", "conv2d",
+    "convTranspose2d", "averagePool2d", "l2Pool2d", "maxPool2d", "argMax", "argMin",
+    "batchNormalization",
+    "instanceNormalization", "layerNormalization", "reshape", "transpose", "concat", "slice",
+    "split", "expand",
     "tile", "reverse", "pad", "gather", "triangular",
   ]
 
   /// The WebNN operator names this runner maps onto an `MLGraphBuilder` method.
-  static let supportedOperators: Set<String> = unaryOperators.union(binaryOperators).union(reduceOperators)
-    .union(otherOperators)
+  static let supportedOperators: Set<String> = unaryOperators.union(binaryOperators).union(
+    reduceOperators
+  )
+  .union(otherOperators)
 
   // MARK: Inputs
 
@@ -53,7 +62,8 @@ struct WPTGraphReplay {
       let allowed = tensor.constant ? limits.constant : limits.input
       guard allowed.dataTypes.contains(tensor.dataType) else {
         throw WPTUnsupported(
-          "opSupportLimits(): graph \(tensor.constant ? "constants" : "inputs") do not list \(tensor.dataType.rawValue) (\(input.name))")
+          "opSupportLimits(): graph \(tensor.constant ? "constants" : "inputs") do not list \(tensor.dataType.rawValue) (\(input.name))"
+        )
       }
       let operand =
         tensor.constant
@@ -77,7 +87,8 @@ struct WPTGraphReplay {
 
     if call.outputsIsArray {
       guard results.count >= call.outputs.count else {
-        throw WPTCaseFileError("\(op): \(call.outputs.count) output names for \(results.count) results")
+        throw WPTCaseFileError(
+          "\(op): \(call.outputs.count) output names for \(results.count) results")
       }
     } else {
       guard results.count == 1, call.outputs.count == 1 else {
@@ -118,13 +129,15 @@ struct WPTGraphReplay {
       let x = try args.operand("input")
       let o = try args.options()
       let options = MLClampOptions(
-        label: try o.label(), minValue: try o.number("minValue"), maxValue: try o.number("maxValue"))
+        label: try o.label(), minValue: try o.number("minValue"), maxValue: try o.number("maxValue")
+      )
       return [try b.clamp(x, options: options)]
 
     case "elu", "leakyRelu":
       let x = try args.operand("input")
       let o = try args.options()
-      let options = MLAlphaOptions(label: try o.label(), alpha: try o.double("alpha") ?? (op == "elu" ? 1 : 0.01))
+      let options = MLAlphaOptions(
+        label: try o.label(), alpha: try o.double("alpha") ?? (op == "elu" ? 1 : 0.01))
       return [op == "elu" ? try b.elu(x, options: options) : try b.leakyRelu(x, options: options)]
 
     case "hardSigmoid", "linear":
@@ -140,7 +153,9 @@ struct WPTGraphReplay {
       let x = try args.operand("input")
       // Older WPT calls softmax(input) without its now-required axis; the vectors match the last axis.
       let axis = try args.optionalInt("axis") ?? Swift.max(x.rank - 1, 0)
-      return [try b.softmax(x, axis: axis, options: MLSoftmaxOptions(label: try args.options().label()))]
+      return [
+        try b.softmax(x, axis: axis, options: MLSoftmaxOptions(label: try args.options().label()))
+      ]
 
     case "cast":
       let x = try args.operand("input")
@@ -152,15 +167,19 @@ struct WPTGraphReplay {
       let condition = try args.operand("condition")
       let t = try args.operand("trueValue")
       let f = try args.operand("falseValue")
-      return [try b.where(condition, t, f, options: MLOperatorLabel(label: try args.options().label()))]
+      return [
+        try b.where(condition, t, f, options: MLOperatorLabel(label: try args.options().label()))
+      ]
 
     case "gemm":
       let a = try args.operand("a")
       let c = try args.operand("b")
       let o = try args.options()
       let options = MLGemmOptions(
-        label: try o.label(), c: try o.operand("c"), alpha: try o.double("alpha") ?? 1, beta: try o.double("beta") ?? 1,
-        aTranspose: try o.bool("aTranspose") ?? false, bTranspose: try o.bool("bTranspose") ?? false)
+        label: try o.label(), c: try o.operand("c"), alpha: try o.double("alpha") ?? 1,
+        beta: try o.double("beta") ?? 1,
+        aTranspose: try o.bool("aTranspose") ?? false, bTranspose: try o.bool("bTranspose") ?? false
+      )
       return [try b.gemm(a, c, options: options)]
 
     case "conv2d":
@@ -172,8 +191,12 @@ struct WPTGraphReplay {
       if let v = try o.ints("strides") { options.strides = v }
       if let v = try o.ints("dilations") { options.dilations = v }
       if let v = try o.int("groups") { options.groups = v }
-      if let v = try o.enumeration("inputLayout", MLInputOperandLayout.self) { options.inputLayout = v }
-      if let v = try o.enumeration("filterLayout", MLConv2dFilterOperandLayout.self) { options.filterLayout = v }
+      if let v = try o.enumeration("inputLayout", MLInputOperandLayout.self) {
+        options.inputLayout = v
+      }
+      if let v = try o.enumeration("filterLayout", MLConv2dFilterOperandLayout.self) {
+        options.filterLayout = v
+      }
       options.bias = try o.operand("bias")
       return [try b.conv2d(input, filter, options: options)]
 
@@ -188,8 +211,12 @@ struct WPTGraphReplay {
       if let v = try o.ints("outputPadding") { options.outputPadding = v }
       options.outputSizes = try o.ints("outputSizes")
       if let v = try o.int("groups") { options.groups = v }
-      if let v = try o.enumeration("inputLayout", MLInputOperandLayout.self) { options.inputLayout = v }
-      if let v = try o.enumeration("filterLayout", MLConvTranspose2dFilterOperandLayout.self) { options.filterLayout = v }
+      if let v = try o.enumeration("inputLayout", MLInputOperandLayout.self) {
+        options.inputLayout = v
+      }
+      if let v = try o.enumeration("filterLayout", MLConvTranspose2dFilterOperandLayout.self) {
+        options.filterLayout = v
+      }
       options.bias = try o.operand("bias")
       return [try b.convTranspose2d(input, filter, options: options)]
 
@@ -203,7 +230,9 @@ struct WPTGraphReplay {
       if let v = try o.ints("dilations") { options.dilations = v }
       if let v = try o.enumeration("layout", MLInputOperandLayout.self) { options.layout = v }
       // Older WPT spells outputShapeRounding `roundingType`.
-      if let v = try o.enumeration("outputShapeRounding", MLRoundingType.self, alias: "roundingType") {
+      if let v = try o.enumeration(
+        "outputShapeRounding", MLRoundingType.self, alias: "roundingType")
+      {
         options.outputShapeRounding = v
       }
       options.outputSizes = try o.ints("outputSizes")
@@ -223,7 +252,11 @@ struct WPTGraphReplay {
         try args.requireListed(type, "output")
         options.outputDataType = type
       }
-      return [op == "argMax" ? try b.argMax(input, axis: axis, options: options) : try b.argMin(input, axis: axis, options: options)]
+      return [
+        op == "argMax"
+          ? try b.argMax(input, axis: axis, options: options)
+          : try b.argMin(input, axis: axis, options: options)
+      ]
 
     case "batchNormalization":
       let input = try args.operand("input")
@@ -261,40 +294,61 @@ struct WPTGraphReplay {
       let input = try args.operand("input")
       let shape = try args.ints("newShape")
       let label = MLOperatorLabel(label: try args.options().label())
-      return [op == "reshape" ? try b.reshape(input, shape, options: label) : try b.expand(input, shape, options: label)]
+      return [
+        op == "reshape"
+          ? try b.reshape(input, shape, options: label) : try b.expand(input, shape, options: label)
+      ]
 
     case "tile":
       let input = try args.operand("input")
       let repetitions = try args.ints("repetitions")
-      return [try b.tile(input, repetitions, options: MLOperatorLabel(label: try args.options().label()))]
+      return [
+        try b.tile(input, repetitions, options: MLOperatorLabel(label: try args.options().label()))
+      ]
 
     case "transpose":
       let input = try args.operand("input")
       let o = try args.options()
-      return [try b.transpose(input, options: MLTransposeOptions(label: try o.label(), permutation: try o.ints("permutation")))]
+      return [
+        try b.transpose(
+          input,
+          options: MLTransposeOptions(label: try o.label(), permutation: try o.ints("permutation")))
+      ]
 
     case "concat":
       let inputs = try args.operandList("inputs")
       let axis = try args.int("axis")
-      return [try b.concat(inputs, axis: axis, options: MLOperatorLabel(label: try args.options().label()))]
+      return [
+        try b.concat(
+          inputs, axis: axis, options: MLOperatorLabel(label: try args.options().label()))
+      ]
 
     case "slice":
       let input = try args.operand("input")
       let starts = try args.ints("starts")
       let sizes = try args.ints("sizes")
       let o = try args.options()
-      return [try b.slice(input, starts: starts, sizes: sizes, options: MLSliceOptions(label: try o.label(), strides: try o.ints("strides")))]
+      return [
+        try b.slice(
+          input, starts: starts, sizes: sizes,
+          options: MLSliceOptions(label: try o.label(), strides: try o.ints("strides")))
+      ]
 
     case "split":
       let input = try args.operand("input")
       let splits = try args.splits("splits")
       let o = try args.options()
-      return try b.split(input, splits: splits, options: MLSplitOptions(label: try o.label(), axis: try o.int("axis") ?? 0))
+      return try b.split(
+        input, splits: splits,
+        options: MLSplitOptions(label: try o.label(), axis: try o.int("axis") ?? 0))
 
     case "reverse":
       let input = try args.operand("input")
       let o = try args.options()
-      return [try b.reverse(input, options: MLReverseOptions(label: try o.label(), axes: try o.ints("axes")))]
+      return [
+        try b.reverse(
+          input, options: MLReverseOptions(label: try o.label(), axes: try o.ints("axes")))
+      ]
 
     case "pad":
       let input = try args.operand("input")
@@ -305,20 +359,29 @@ struct WPTGraphReplay {
       // An unknown mode (such as the removed "symmetric") is a TypeError, as for any WebIDL enum.
       if let mode = try o.enumeration("mode", MLPaddingMode.self) { options.mode = mode }
       if let value = try o.number("value") { options.value = value }
-      return [try b.pad(input, beginningPadding: beginning, endingPadding: ending, options: options)]
+      return [
+        try b.pad(input, beginningPadding: beginning, endingPadding: ending, options: options)
+      ]
 
     case "gather":
       let input = try args.operand("input")
       let indices = try args.operand("indices")
       let o = try args.options()
-      return [try b.gather(input, indices, options: MLGatherOptions(label: try o.label(), axis: try o.int("axis") ?? 0))]
+      return [
+        try b.gather(
+          input, indices,
+          options: MLGatherOptions(label: try o.label(), axis: try o.int("axis") ?? 0))
+      ]
 
     case "triangular":
       let input = try args.operand("input")
       let o = try args.options()
       return [
         try b.triangular(
-          input, options: MLTriangularOptions(label: try o.label(), upper: try o.bool("upper") ?? true, diagonal: try o.int("diagonal") ?? 0))
+          input,
+          options: MLTriangularOptions(
+            label: try o.label(), upper: try o.bool("upper") ?? true,
+            diagonal: try o.int("diagonal") ?? 0))
       ]
 
     default:
@@ -405,20 +468,27 @@ private func typeError(_ op: String, _ param: String, _ message: String) -> MLEr
 }
 
 private func integer(_ value: WPTValue, _ op: String, _ param: String) throws -> Int {
-  guard let d = value.numberValue, d.isFinite, d == d.rounded(), Swift.abs(d) <= 9_007_199_254_740_991 else {
+  guard let d = value.numberValue, d.isFinite, d == d.rounded(),
+    Swift.abs(d) <= 9_007_199_254_740_991
+  else {
     throw typeError(op, param, "expected an integer, got \(value)")
   }
   return Int(d)
 }
 
 private func integers(_ value: WPTValue, _ op: String, _ param: String) throws -> [Int] {
-  guard case .array(let items) = value else { throw typeError(op, param, "expected a list of integers, got \(value)") }
+  guard case .array(let items) = value else {
+    throw typeError(op, param, "expected a list of integers, got \(value)")
+  }
   return try items.map { try integer($0, op, param) }
 }
 
-private func checkListed(_ operand: MLOperand, _ op: String, _ param: String, _ limits: [String: MLTensorLimits]?) throws {
+private func checkListed(
+  _ operand: MLOperand, _ op: String, _ param: String, _ limits: [String: MLTensorLimits]?
+) throws {
   if let allowed = limits?[param], !allowed.dataTypes.contains(operand.dataType) {
-    throw WPTUnsupported("opSupportLimits(): \(op) \(param) does not list \(operand.dataType.rawValue)")
+    throw WPTUnsupported(
+      "opSupportLimits(): \(op) \(param) does not list \(operand.dataType.rawValue)")
   }
 }
 
@@ -431,7 +501,10 @@ struct ArgReader {
   private var index = 0
   private var optionReader: OptionReader?
 
-  init(op: String, arguments: [WPTArgument], operands: [String: MLOperand], limits: [String: MLTensorLimits]?) {
+  init(
+    op: String, arguments: [WPTArgument], operands: [String: MLOperand],
+    limits: [String: MLTensorLimits]?
+  ) {
     self.op = op
     self.arguments = arguments
     self.operands = operands
@@ -535,7 +608,10 @@ final class OptionReader {
   let limits: [String: MLTensorLimits]?
   private var used: Set<String> = []
 
-  init(op: String, values: [String: WPTValue], operands: [String: MLOperand], limits: [String: MLTensorLimits]?) {
+  init(
+    op: String, values: [String: WPTValue], operands: [String: MLOperand],
+    limits: [String: MLTensorLimits]?
+  ) {
     self.op = op
     self.values = values
     self.operands = operands
@@ -556,7 +632,9 @@ final class OptionReader {
 
   func label() throws -> String {
     guard let (key, v) = value("label") else { return "" }
-    guard case .string(let s) = v else { throw typeError(op, "options.\(key)", "expected a string") }
+    guard case .string(let s) = v else {
+      throw typeError(op, "options.\(key)", "expected a string")
+    }
     return s
   }
 
@@ -572,7 +650,9 @@ final class OptionReader {
 
   func double(_ key: String) throws -> Double? {
     guard let (k, v) = value(key) else { return nil }
-    guard let d = v.numberValue else { throw typeError(op, "options.\(k)", "expected a number, got \(v)") }
+    guard let d = v.numberValue else {
+      throw typeError(op, "options.\(k)", "expected a number, got \(v)")
+    }
     return d
   }
 
@@ -583,11 +663,14 @@ final class OptionReader {
 
   func bool(_ key: String) throws -> Bool? {
     guard let (k, v) = value(key) else { return nil }
-    guard case .bool(let b) = v else { throw typeError(op, "options.\(k)", "expected a boolean, got \(v)") }
+    guard case .bool(let b) = v else {
+      throw typeError(op, "options.\(k)", "expected a boolean, got \(v)")
+    }
     return b
   }
 
-  func enumeration<T: RawRepresentable>(_ key: String, _ type: T.Type, alias: String? = nil) throws -> T?
+  func enumeration<T: RawRepresentable>(_ key: String, _ type: T.Type, alias: String? = nil) throws
+    -> T?
   where T.RawValue == String {
     guard let (k, v) = value(key, alias: alias) else { return nil }
     guard case .string(let s) = v, let result = T(rawValue: s) else {
@@ -608,7 +691,9 @@ final class OptionReader {
   func finish() throws {
     let unknown = Set(values.keys).subtracting(used).sorted()
     if !unknown.isEmpty {
-      throw WPTCaseFileError("\(op): unknown option(s) \(unknown.joined(separator: ", ")) (the runner does not map them)")
+      throw WPTCaseFileError(
+        "\(op): unknown option(s) \(unknown.joined(separator: ", ")) (the runner does not map them)"
+      )
     }
   }
 }

@@ -6,7 +6,9 @@ public enum WPTLoader {
   public static let environmentVariable = "WEBNN_WPT_DIR"
 
   /// `$WEBNN_WPT_DIR` when set and non-empty, else `../shared/wpt` relative to the current directory.
-  public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+  public static func defaultDirectory(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> String {
     if let dir = environment[environmentVariable], !dir.isEmpty { return dir }
     return "../shared/wpt"
   }
@@ -14,7 +16,8 @@ public enum WPTLoader {
   /// The case files of `directory`, sorted by name: every `*.json` except `index.json`.
   public static func caseFilePaths(in directory: String) throws -> [String] {
     let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-    return names
+    return
+      names
       .filter { $0.hasSuffix(".json") && $0 != "index.json" }
       .sorted()
       .map { (directory as NSString).appendingPathComponent($0) }

@@ -28,7 +28,8 @@ public struct WPTCaseResult: Sendable, Codable {
   public var seconds: Double
 
   public init(
-    file: String, name: String, dataType: String, operators: [String], status: WPTCaseStatus, metric: WPTMetric? = nil,
+    file: String, name: String, dataType: String, operators: [String], status: WPTCaseStatus,
+    metric: WPTMetric? = nil,
     tolerance: Double? = nil, worstError: Double? = nil, message: String? = nil, seconds: Double = 0
   ) {
     self.file = file
@@ -127,7 +128,11 @@ extension KeyedEncodingContainer {
   /// A finite number as a JSON number; NaN and ±infinity as "NaN", "Infinity", "-Infinity".
   mutating func encodeNumber(_ value: Double?, forKey key: Key) throws {
     guard let value else { return }
-    if value.isFinite { try encode(value, forKey: key) } else { try encode(WPTFormat.number(value), forKey: key) }
+    if value.isFinite {
+      try encode(value, forKey: key)
+    } else {
+      try encode(WPTFormat.number(value), forKey: key)
+    }
   }
 }
 
@@ -154,7 +159,9 @@ public struct WPTTotals: Sendable, Codable, Equatable {
   /// `N passed, N failed, N skipped`.
   public var summaryLine: String { "\(passed) passed, \(failed) failed, \(skipped) skipped" }
 
-  private enum CodingKeys: String, CodingKey { case cases, passed, failed, unsupported, expectedFailures }
+  private enum CodingKeys: String, CodingKey {
+    case cases, passed, failed, unsupported, expectedFailures
+  }
   private enum DerivedKeys: String, CodingKey { case skipped }
 
   public func encode(to encoder: any Encoder) throws {
@@ -181,7 +188,10 @@ public struct WPTReport: Sendable, Codable {
   /// Remarks about the run itself (for example an expected-failure entry that matched no case).
   public var notes: [String]
 
-  public init(directory: String, deviceName: String, filter: String?, cases: [WPTCaseResult], notes: [String] = []) {
+  public init(
+    directory: String, deviceName: String, filter: String?, cases: [WPTCaseResult],
+    notes: [String] = []
+  ) {
     self.directory = directory
     self.deviceName = deviceName
     self.filter = filter
@@ -224,7 +234,9 @@ public struct WPTReport: Sendable, Codable {
   /// and last the line `N passed, N failed, N skipped` (no trailing newline: `print` it).
   public func textTable() -> String {
     var lines: [String] = []
-    let header = ["operator", "passed", "failed", "unsupported", "xfail", "worst ULP", "worst ATOL"]
+    let header = [
+      "operator", "passed", "failed", "unsupported", "xfail", "worst ULP", "worst ATOL",
+    ]
     var rows: [[String]] = operators.map {
       [
         $0.name, "\($0.passed)", "\($0.failed)", "\($0.unsupported)", "\($0.expectedFailures)",
@@ -232,7 +244,8 @@ public struct WPTReport: Sendable, Codable {
       ]
     }
     rows.append([
-      "total (cases)", "\(totals.passed)", "\(totals.failed)", "\(totals.unsupported)", "\(totals.expectedFailures)", "",
+      "total (cases)", "\(totals.passed)", "\(totals.failed)", "\(totals.unsupported)",
+      "\(totals.expectedFailures)", "",
       "",
     ])
     let widths = header.indices.map { column in
@@ -248,7 +261,9 @@ public struct WPTReport: Sendable, Codable {
     lines.append(render(header))
     lines.append(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)))
     for (i, row) in rows.enumerated() {
-      if i == rows.count - 1 { lines.append(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))) }
+      if i == rows.count - 1 {
+        lines.append(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)))
+      }
       lines.append(render(row))
     }
 
@@ -256,13 +271,17 @@ public struct WPTReport: Sendable, Codable {
     if !failures.isEmpty {
       lines.append("")
       lines.append("Failures (\(failures.count)):")
-      for result in failures { lines.append("  FAIL \(result.identifier): \(Self.describe(result))") }
+      for result in failures {
+        lines.append("  FAIL \(result.identifier): \(Self.describe(result))")
+      }
     }
     let expected = cases.filter { $0.status == .expectedFailure }
     if !expected.isEmpty {
       lines.append("")
       lines.append("Expected failures (\(expected.count)):")
-      for result in expected { lines.append("  XFAIL \(result.identifier): \(Self.describe(result))") }
+      for result in expected {
+        lines.append("  XFAIL \(result.identifier): \(Self.describe(result))")
+      }
     }
     let unsupportedOps = operators.filter { $0.unsupported > 0 }.map(\.name)
     if !unsupportedOps.isEmpty {

@@ -16,7 +16,9 @@ public struct WPTRunner: Sendable {
   public var expectedFailures: [WPTExpectedFailure]
 
   /// A runner for the case files in `directory` (default: ``WPTLoader/defaultDirectory(environment:)``).
-  public init(directory: String? = nil, expectedFailures: [WPTExpectedFailure] = WPTExpectedFailure.all) {
+  public init(
+    directory: String? = nil, expectedFailures: [WPTExpectedFailure] = WPTExpectedFailure.all
+  ) {
     self.directory = directory ?? WPTLoader.defaultDirectory()
     self.expectedFailures = expectedFailures
   }
@@ -28,9 +30,13 @@ public struct WPTRunner: Sendable {
 
   /// Whether a case is selected by `filter`: a case-insensitive substring of `file/name`, or the
   /// exact name of one of its operators. nil or empty selects every case.
-  public static func matches(file: String, name: String, operators: [String], filter: String?) -> Bool {
-    guard let filter = filter?.trimmingCharacters(in: .whitespaces).lowercased(), !filter.isEmpty else { return true }
-    return "\(file)/\(name)".lowercased().contains(filter) || operators.contains { $0.lowercased() == filter }
+  public static func matches(file: String, name: String, operators: [String], filter: String?)
+    -> Bool
+  {
+    guard let filter = filter?.trimmingCharacters(in: .whitespaces).lowercased(), !filter.isEmpty
+    else { return true }
+    return "\(file)/\(name)".lowercased().contains(filter)
+      || operators.contains { $0.lowercased() == filter }
   }
 
   /// Runs every selected case, one after another. Never throws: each case's error becomes its
@@ -50,14 +56,18 @@ public struct WPTRunner: Sendable {
       for problem in file.problems
       where Self.matches(file: file.file, name: problem.name, operators: [], filter: filter) {
         let result = WPTCaseResult(
-          file: file.file, name: problem.name.isEmpty ? "(file)" : problem.name, dataType: "", operators: [],
+          file: file.file, name: problem.name.isEmpty ? "(file)" : problem.name, dataType: "",
+          operators: [],
           status: .failed, message: problem.message)
         results.append(result)
         progress(result)
       }
       for testCase in file.cases {
         seen.insert(testCase.identifier)
-        guard Self.matches(file: testCase.file, name: testCase.name, operators: testCase.operatorNames, filter: filter)
+        guard
+          Self.matches(
+            file: testCase.file, name: testCase.name, operators: testCase.operatorNames,
+            filter: filter)
         else { continue }
         let result = await run(testCase, context: context)
         results.append(result)
@@ -71,7 +81,8 @@ public struct WPTRunner: Sendable {
       }
     }
     return WPTReport(
-      directory: directory, deviceName: context.deviceName, filter: filter, cases: results, notes: notes)
+      directory: directory, deviceName: context.deviceName, filter: filter, cases: results,
+      notes: notes)
   }
 
   /// Runs one case and applies the expected-failure list.
@@ -79,7 +90,8 @@ public struct WPTRunner: Sendable {
     let clock = ContinuousClock()
     let start = clock.now
     var result = WPTCaseResult(
-      file: testCase.file, name: testCase.name, dataType: testCase.dataType, operators: testCase.operatorNames,
+      file: testCase.file, name: testCase.name, dataType: testCase.dataType,
+      operators: testCase.operatorNames,
       status: .failed, metric: testCase.tolerance.metric, tolerance: testCase.tolerance.value)
     let missing = testCase.operatorNames.filter { !WPTGraphReplay.supportedOperators.contains($0) }
     if !missing.isEmpty {
@@ -91,7 +103,9 @@ public struct WPTRunner: Sendable {
         result.worstError = comparison.worst
         if comparison.badElements == 0 {
           result.status = .passed
-          if testCase.tolerance.value == nil { result.message = "no tolerance value: values not checked (as in WPT)" }
+          if testCase.tolerance.value == nil {
+            result.message = "no tolerance value: values not checked (as in WPT)"
+          }
         } else {
           result.status = .failed
           result.message =
@@ -106,20 +120,24 @@ public struct WPTRunner: Sendable {
         result.message = "\(error)"
       }
     }
-    if let entry = WPTExpectedFailure.lookup(file: testCase.file, name: testCase.name, in: expectedFailures) {
+    if let entry = WPTExpectedFailure.lookup(
+      file: testCase.file, name: testCase.name, in: expectedFailures)
+    {
       switch result.status {
       case .failed:
         result.status = .expectedFailure
         result.message = "\(entry.reason) | \(result.message ?? "failed")"
       case .passed:
         result.status = .failed
-        result.message = "unexpected pass: the case is listed as an expected failure (\(entry.reason)); remove it from the list"
+        result.message =
+          "unexpected pass: the case is listed as an expected failure (\(entry.reason)); remove it from the list"
       case .unsupported, .expectedFailure:
         break
       }
     }
     let elapsed = start.duration(to: clock.now)
-    result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    result.seconds =
+      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     return result
   }
 
@@ -147,11 +165,14 @@ public struct WPTRunner: Sendable {
       for call in testCase.operators { try replay.apply(call) }
       for output in testCase.expectedOutputs {
         guard let operand = replay.operands[output.name] else {
-          throw WPTCaseFileError("expected output \"\(output.name)\" is not produced by any operator")
+          throw WPTCaseFileError(
+            "expected output \"\(output.name)\" is not produced by any operator")
         }
         guard operand.descriptor == output.tensor.descriptor else {
           throw PhaseError(
-            description: "output \(output.name): the graph gives \(operand.descriptor), expected \(output.tensor.descriptor)")
+            description:
+              "output \(output.name): the graph gives \(operand.descriptor), expected \(output.tensor.descriptor)"
+          )
         }
         outputOperands[output.name] = operand
       }
@@ -165,14 +186,15 @@ public struct WPTRunner: Sendable {
 
     // Run it.
     var tensors: [MLTensor] = []
-    defer { tensors.forEach { $0.destroy() } }
+    defer { for tensor in tensors { tensor.destroy() } }
     var outputBytes: [String: [UInt8]] = [:]
     do {
       let graphInputs = graph.inputDescriptors
       var inputTensors: [String: MLTensor] = [:]
       for input in testCase.inputs where !input.tensor.constant && graphInputs[input.name] != nil {
         let t = input.tensor
-        let tensor = try await context.createTensor(MLTensorDescriptor(dataType: t.dataType, shape: t.shape, writable: true))
+        let tensor = try await context.createTensor(
+          MLTensorDescriptor(dataType: t.dataType, shape: t.shape, writable: true))
         tensors.append(tensor)
         try context.writeTensor(tensor, WPTTensorCoding.encode(t))
         inputTensors[input.name] = tensor
@@ -180,7 +202,8 @@ public struct WPTRunner: Sendable {
       var outputTensors: [String: MLTensor] = [:]
       for output in testCase.expectedOutputs {
         let t = output.tensor
-        let tensor = try await context.createTensor(MLTensorDescriptor(dataType: t.dataType, shape: t.shape, readable: true))
+        let tensor = try await context.createTensor(
+          MLTensorDescriptor(dataType: t.dataType, shape: t.shape, readable: true))
         tensors.append(tensor)
         outputTensors[output.name] = tensor
       }
@@ -201,7 +224,9 @@ public struct WPTRunner: Sendable {
       let bytes = outputBytes[output.name] ?? []
       let count = expected.elementCount
       guard bytes.count >= expected.dataType.byteLength(elementCount: count) else {
-        throw PhaseError(description: "output \(output.name): read \(bytes.count) bytes, expected \(expected.descriptor)")
+        throw PhaseError(
+          description:
+            "output \(output.name): read \(bytes.count) bytes, expected \(expected.descriptor)")
       }
       let checked = expected.splat ? Swift.min(count, 1000) : count
       for i in 0..<checked {
@@ -209,7 +234,8 @@ public struct WPTRunner: Sendable {
         let value = expected.data[j]
         let actual = WPTTensorCoding.element(bytes, i, expected.dataType)
         let error = WPTComparison.error(
-          actual: actual, expected: value, expectedFloat16Bits: expected.float16Bits?[j], metric: metric)
+          actual: actual, expected: value, expectedFloat16Bits: expected.float16Bits?[j],
+          metric: metric)
         comparison.worst = Swift.max(comparison.worst, error)
         comparison.checked += 1
         if !WPTComparison.passes(error, tolerance: tolerance) {

@@ -111,11 +111,13 @@ public enum WPTTensorCoding {
   }
 
   /// Element `index` of little-endian tensor bytes of `type`.
-  public static func element(_ bytes: [UInt8], _ index: Int, _ type: MLOperandDataType) -> WPTScalar {
+  public static func element(_ bytes: [UInt8], _ index: Int, _ type: MLOperandDataType) -> WPTScalar
+  {
     if type.bitWidth == 4 {
       let byte = bytes[index / 2]
       let nibble = index % 2 == 0 ? byte & 0x0F : byte >> 4
-      return type == .int4 ? .signed(Int64(nibble >= 8 ? Int(nibble) - 16 : Int(nibble))) : .unsigned(UInt64(nibble))
+      return type == .int4
+        ? .signed(Int64(nibble >= 8 ? Int(nibble) - 16 : Int(nibble))) : .unsigned(UInt64(nibble))
     }
     let width = type.bitWidth / 8
     var bits: UInt64 = 0

@@ -52,7 +52,8 @@ public indirect enum WPTValue: Sendable, Equatable, CustomStringConvertible {
     case .number(let d): WPTFormat.number(d)
     case .string(let s): "\"\(s)\""
     case .array(let a): "[" + a.map(\.description).joined(separator: ", ") + "]"
-    case .object(let o): "{" + o.keys.sorted().map { "\($0): \(o[$0]!)" }.joined(separator: ", ") + "}"
+    case .object(let o):
+      "{" + o.keys.sorted().map { "\($0): \(o[$0]!)" }.joined(separator: ", ") + "}"
     }
   }
 }
