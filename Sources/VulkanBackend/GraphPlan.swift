@@ -149,7 +149,13 @@ struct GraphPlan {
 
   mutating func emit(_ node: Node) throws {
     let operands = node.operation.inputs + node.outputs
-    if let packed = operands.first(where: { [.int4, .uint4].contains(ir.operands[$0].dataType) }) {
+    // Only the (de)quantization kernels read and write packed 4-bit tensors.
+    let readsPacked: Bool
+    switch node.operation {
+    case .quantizeLinear, .dequantizeLinear: readsPacked = true
+    default: readsPacked = false
+    }
+    if !readsPacked, let packed = operands.first(where: { [.int4, .uint4].contains(ir.operands[$0].dataType) }) {
       let label = node.label.isEmpty ? node.operation.name : "\(node.operation.name) [\(node.label)]"
       throw MLError(
         .notSupportedError, "\(label): \(ir.operands[packed].dataType.rawValue) operands have no Vulkan kernel yet")
@@ -193,6 +199,13 @@ struct GraphPlan {
     case .pad(let input, let beginning, _, let mode, let value): emitPad(input, beginning, mode, value, node.outputs[0])
     case .gather(let input, let indices, let axis): emitGather(input, indices, axis, node.outputs[0])
     case .triangular(let input, let upper, let diagonal): emitTriangular(input, upper, diagonal, node.outputs[0])
+    case .cumulativeSum(let input, let axis, let exclusive, let reversed):
+      emitCumulativeSum(input, axis, exclusive: exclusive, reversed: reversed, node.outputs[0])
+    case .resample2d(let input, let mode, let axes): emitResample2d(input, mode, axes, node.outputs[0])
+    case .quantizeLinear(let input, let scale, let zeroPoint):
+      emitQuantization(dequantize: false, input, scale, zeroPoint, node.outputs[0])
+    case .dequantizeLinear(let input, let scale, let zeroPoint):
+      emitQuantization(dequantize: true, input, scale, zeroPoint, node.outputs[0])
     }
   }
 }

@@ -157,6 +157,8 @@ final class VulkanDevice: @unchecked Sendable {
     features2.pNext = UnsafeMutableRawPointer(v11)
     features2.features.shaderInt64 = 1
     features2.features.shaderInt16 = info.features.shaderInt16
+    // erf and gelu evaluate in double precision where the device has it.
+    features2.features.shaderFloat64 = info.features.shaderFloat64
 
     var priority: Float = 1
     var device: VkDevice?

@@ -60,6 +60,8 @@ enum OperatorTable {
   static let reducible: Set<MLOperandDataType> = [.float32, .float16, .int32, .uint32, .int64, .uint64]
   static let indices: Set<MLOperandDataType> = [.int32, .uint32, .int64]
   static let uint8: Set<MLOperandDataType> = [.uint8]
+  /// Quantized integers, including the packed 4-bit types.
+  static let quantized: Set<MLOperandDataType> = [.int32, .uint32, .int8, .uint8, .int4, .uint4]
   static let anyRank = 0...maxRank
 
   static let graphInput = ArgumentSpec(dataTypes: all, ranks: anyRank)
@@ -139,6 +141,14 @@ enum OperatorTable {
     t["concat"] = ["inputs": spec(all, 1...maxRank), "output": spec(all, 1...maxRank)]
     t["split"] = ["input": spec(all, 1...maxRank), "outputs": spec(all, 1...maxRank)]
     t["triangular"] = unary(all, 2...maxRank)
+    t["cumulativeSum"] = unary(reducible, 1...maxRank)
+    t["resample2d"] = unary([.float32, .float16, .uint8, .int8], 4...4)
+    t["quantizeLinear"] = [
+      "input": spec(floats), "scale": spec(floats), "zeroPoint": spec(quantized), "output": spec(quantized),
+    ]
+    t["dequantizeLinear"] = [
+      "input": spec(quantized), "scale": spec(floats), "zeroPoint": spec(quantized), "output": spec(floats),
+    ]
     t["where"] = [
       "condition": spec(uint8), "trueValue": spec(all), "falseValue": spec(all), "output": spec(all),
     ]

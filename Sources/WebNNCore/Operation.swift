@@ -103,6 +103,15 @@ public enum Operation: Sendable {
   case pad(input: OperandID, beginning: [Int], ending: [Int], mode: MLPaddingMode, value: MLNumber)
   case gather(input: OperandID, indices: OperandID, axis: Int)
   case triangular(input: OperandID, upper: Bool, diagonal: Int)
+  /// Running sums along `axis`.
+  case cumulativeSum(input: OperandID, axis: Int, exclusive: Bool, reversed: Bool)
+  /// Resizes dimensions `axes` (two of them) to the output operand's shape, half-pixel sampling.
+  case resample2d(input: OperandID, mode: MLInterpolationMode, axes: [Int])
+  /// clamp(roundEven(input / scale) + zeroPoint) in the zero point's type. `scale` and
+  /// `zeroPoint` share a shape of rank ≤ the input's that, left-padded with 1s, repeats blockwise.
+  case quantizeLinear(input: OperandID, scale: OperandID, zeroPoint: OperandID)
+  /// (input − zeroPoint) · scale, with the same blockwise scale/zeroPoint as `quantizeLinear`.
+  case dequantizeLinear(input: OperandID, scale: OperandID, zeroPoint: OperandID)
 
   /// The builder method that made this operation.
   public var name: String {
@@ -132,6 +141,10 @@ public enum Operation: Sendable {
     case .pad: "pad"
     case .gather: "gather"
     case .triangular: "triangular"
+    case .cumulativeSum: "cumulativeSum"
+    case .resample2d: "resample2d"
+    case .quantizeLinear: "quantizeLinear"
+    case .dequantizeLinear: "dequantizeLinear"
     }
   }
 
@@ -153,6 +166,8 @@ public enum Operation: Sendable {
     case .instanceNormalization(let x, let s, let b, _, _), .layerNormalization(let x, let s, let b, _, _):
       [x] + [s, b].compactMap { $0 }
     case .concat(let xs, _): xs
+    case .cumulativeSum(let x, _, _, _), .resample2d(let x, _, _): [x]
+    case .quantizeLinear(let x, let s, let z), .dequantizeLinear(let x, let s, let z): [x, s, z]
     }
   }
 }

@@ -45,6 +45,7 @@ struct WPTGraphReplay {
     "instanceNormalization", "layerNormalization", "reshape", "transpose", "concat", "slice",
     "split", "expand",
     "tile", "reverse", "pad", "gather", "triangular",
+    "cumulativeSum", "resample2d", "quantizeLinear", "dequantizeLinear",
   ]
 
   /// The WebNN operator names this runner maps onto an `MLGraphBuilder` method.
@@ -384,6 +385,36 @@ struct WPTGraphReplay {
             diagonal: try o.int("diagonal") ?? 0))
       ]
 
+    case "cumulativeSum":
+      let input = try args.operand("input")
+      let axis = try args.int("axis")
+      let o = try args.options()
+      let options = MLCumulativeSumOptions(
+        label: try o.label(), exclusive: try o.bool("exclusive") ?? false, reversed: try o.bool("reversed") ?? false)
+      return [try b.cumulativeSum(input, axis: axis, options: options)]
+
+    case "resample2d":
+      let input = try args.operand("input")
+      let o = try args.options()
+      var options = MLResample2dOptions(label: try o.label())
+      if let mode = try o.enumeration("mode", MLInterpolationMode.self) { options.mode = mode }
+      options.scales = try o.floats("scales")
+      options.sizes = try o.ints("sizes")
+      options.axes = try o.ints("axes")
+      return [try b.resample2d(input, options: options)]
+
+    case "quantizeLinear", "dequantizeLinear":
+      // The cases' castToSupportedType flag needs nothing here: 4-bit outputs are read back packed.
+      let input = try args.operand("input")
+      let scale = try args.operand("scale")
+      let zeroPoint = try args.operand("zeroPoint")
+      let label = MLOperatorLabel(label: try args.options().label())
+      return [
+        op == "quantizeLinear"
+          ? try b.quantizeLinear(input, scale: scale, zeroPoint: zeroPoint, options: label)
+          : try b.dequantizeLinear(input, scale: scale, zeroPoint: zeroPoint, options: label)
+      ]
+
     default:
       throw WPTUnsupported("MLGraphBuilder has no method for \(op)")
     }
@@ -654,6 +685,20 @@ final class OptionReader {
       throw typeError(op, "options.\(k)", "expected a number, got \(v)")
     }
     return d
+  }
+
+  /// A `sequence<float>` option: finite numbers rounded to float32.
+  func floats(_ key: String) throws -> [Float]? {
+    guard let (k, v) = value(key) else { return nil }
+    guard case .array(let items) = v else {
+      throw typeError(op, "options.\(k)", "expected a list of numbers, got \(v)")
+    }
+    return try items.map { item in
+      guard let d = item.numberValue, d.isFinite, Float(d).isFinite else {
+        throw typeError(op, "options.\(k)", "expected finite numbers, got \(item)")
+      }
+      return Float(d)
+    }
   }
 
   /// An `MLNumber` option: a JavaScript number is a double.
