@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
   name: "swift-webnn",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .library(name: "WebNN", targets: ["WebNN"]),
     .executable(name: "webnn", targets: ["webnn"]),

@@ -105,6 +105,14 @@ final class VulkanBuffer: @unchecked Sendable {
     try device.runOnce { commandBuffer in
       var region = VkBufferCopy(srcOffset: 0, dstOffset: 0, size: VkDeviceSize(count))
       vkCmdCopyBuffer(commandBuffer, self.buffer, staging.buffer, 1, &region)
+      // Make the copy visible to the host before the fence wait returns.
+      var barrier = VkMemoryBarrier()
+      barrier.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
+      barrier.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT.rawValue
+      barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT.rawValue
+      vkCmdPipelineBarrier(
+        commandBuffer, VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue, VK_PIPELINE_STAGE_HOST_BIT.rawValue, 0, 1, &barrier, 0,
+        nil, 0, nil)
     }
     return try staging.read(count: count)
   }
