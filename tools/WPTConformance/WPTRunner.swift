@@ -111,6 +111,14 @@ public struct WPTRunner: Sendable {
           result.message =
             "\(comparison.badElements) of \(comparison.checked) elements out of tolerance; first: \(comparison.first ?? "?")"
         }
+      } catch let rejection as BuildRejected {
+        result.message = rejection.description
+        if let entry = WPTSpecRejection.lookup(file: testCase.file, name: testCase.name),
+          rejection.error.kind == .typeError
+        {
+          result.status = .passed
+          result.message = "rejected with TypeError as the current spec requires (\(entry.reason))"
+        }
       } catch let error as WPTUnsupported {
         result.status = .unsupported
         result.message = error.message
@@ -119,6 +127,12 @@ public struct WPTRunner: Sendable {
       } catch {
         result.message = "\(error)"
       }
+    }
+    if let entry = WPTSpecRejection.lookup(file: testCase.file, name: testCase.name),
+      result.status == .passed, result.message?.hasPrefix("rejected") != true
+    {
+      result.status = .failed
+      result.message = "the current spec rejects this case (\(entry.reason)), but it built and ran"
     }
     if let entry = WPTExpectedFailure.lookup(
       file: testCase.file, name: testCase.name, in: expectedFailures)
@@ -146,6 +160,12 @@ public struct WPTRunner: Sendable {
     var badElements = 0
     var checked = 0
     var first: String?
+  }
+
+  /// The builder refused the case's graph; `error` keeps the kind for spec-rejected cases.
+  struct BuildRejected: Error, CustomStringConvertible {
+    let error: MLError
+    var description: String { "building the graph failed: \(error)" }
   }
 
   /// An error of a phase, with the phase named in its message.
@@ -180,7 +200,7 @@ public struct WPTRunner: Sendable {
     } catch let error as MLError where error.kind == .notSupportedError {
       throw WPTUnsupported("NotSupportedError while building: \(error.message)")
     } catch let error as MLError {
-      throw PhaseError(description: "building the graph failed: \(error)")
+      throw BuildRejected(error: error)
     }
     defer { graph.destroy() }
 
