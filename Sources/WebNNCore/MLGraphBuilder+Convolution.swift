@@ -66,6 +66,9 @@ public struct MLConvTranspose2dOptions: MLOperatorOptions {
 extension OpCheck {
   /// Padding of 4 and strides/dilations of 2 non-zero items.
   func window(padding: [Int], strides: [Int], dilations: [Int]) throws -> Window2D {
+    try unsignedLongs(padding, "padding")
+    try unsignedLongs(strides, "strides")
+    try unsignedLongs(dilations, "dilations")
     try require(padding.count == 4, "padding", "expected 4 values, got \(padding.count)")
     try require(padding.allSatisfy { $0 >= 0 }, "padding", "values must not be negative")
     try require(strides.count == 2, "strides", "expected 2 values, got \(strides.count)")
@@ -160,6 +163,8 @@ extension MLGraphBuilder {
       try check.shape(bias, [o], "bias")
     }
     try check.require(options.outputPadding.count == 2, "outputPadding", "expected 2 values")
+    try check.unsignedLongs(options.outputPadding, "outputPadding")
+    try check.unsignedLongs(options.outputSizes ?? [], "outputSizes")
     var sizes: [Int] = []
     for (axis, (size, k)) in [(h, kh), (w, kw)].enumerated() {
       let s = window.strides[axis]

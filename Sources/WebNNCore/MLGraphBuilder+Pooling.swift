@@ -36,6 +36,8 @@ extension MLGraphBuilder {
     let (n, c, h, w) = imageDimensions(input.shape, options.layout)
     let dims = options.windowDimensions ?? [h, w]
     try check.require(dims.count == 2, "windowDimensions", "expected 2 values, got \(dims.count)")
+    try check.unsignedLongs(dims, "windowDimensions")
+    try check.unsignedLongs(options.outputSizes ?? [], "outputSizes")
     try check.require(dims.allSatisfy { $0 > 0 }, "windowDimensions", "values must be positive, got \(dims)")
     var sizes: [Int] = []
     for (axis, size) in [h, w].enumerated() {

@@ -23,7 +23,8 @@ public enum MLOperandDataType: String, Sendable, CaseIterable, Hashable, Codable
 
   /// Bytes needed to store `elementCount` elements (4-bit types round up to whole bytes).
   public func byteLength(elementCount: Int) -> Int {
-    (elementCount * bitWidth + 7) / 8
+    let (bits, overflow) = elementCount.multipliedReportingOverflow(by: bitWidth)
+    return overflow || bits > Int.max - 7 ? Int.max / 8 : (bits + 7) / 8
   }
 
   /// True for `float32` and `float16`.
@@ -54,4 +55,16 @@ public enum MLOperandDataType: String, Sendable, CaseIterable, Hashable, Codable
   public static let specTypes: [MLOperandDataType] = [
     .float32, .float16, .int32, .uint32, .int64, .uint64, .int8, .uint8,
   ]
+}
+
+/// The product of `values`, or `Int.max` when it overflows (or a value is negative).
+func saturatingProduct(_ values: [Int]) -> Int {
+  var product = 1
+  for value in values {
+    guard value >= 0 else { return Int.max }
+    let (next, overflow) = product.multipliedReportingOverflow(by: value)
+    if overflow { return Int.max }
+    product = next
+  }
+  return product
 }

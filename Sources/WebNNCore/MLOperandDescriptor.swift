@@ -15,8 +15,9 @@ public struct MLOperandDescriptor: Sendable, Hashable, CustomStringConvertible {
     self.shape = shape
   }
 
-  /// The number of elements (1 for a scalar).
-  public var elementCount: Int { shape.reduce(1, *) }
+  /// The number of elements (1 for a scalar); `Int.max` if the product overflows, so that
+  /// size checks on untrusted shapes fail instead of trapping.
+  public var elementCount: Int { saturatingProduct(shape) }
   /// The number of bytes the elements occupy.
   public var byteLength: Int { dataType.byteLength(elementCount: elementCount) }
 

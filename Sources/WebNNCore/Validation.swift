@@ -74,6 +74,14 @@ struct OpCheck {
     guard Set(axes).count == axes.count else { throw error(argument, "axes \(axes) contain duplicates") }
   }
 
+  /// Every value fits the spec's `unsigned long` (0...4294967295), which also keeps the
+  /// shape arithmetic that follows free of overflow.
+  func unsignedLongs(_ values: [Int], _ argument: String) throws {
+    for value in values where value < 0 || value > Int(UInt32.max) {
+      throw error(argument, "\(value) is not in 0...\(UInt32.max)")
+    }
+  }
+
   func require(_ condition: Bool, _ argument: String, _ problem: @autoclosure () -> String) throws {
     if !condition { throw error(argument, problem()) }
   }
