@@ -107,6 +107,23 @@ enum OperatorTable {
     t["softmax"] = unary(floats, 1...maxRank)
     t["matmul"] = ["a": spec(floats, 2...maxRank), "b": spec(floats, 2...maxRank), "output": spec(floats, 2...maxRank)]
     t["gemm"] = ["a": spec(floats, 2...2), "b": spec(floats, 2...2), "c": spec(floats, 0...2), "output": spec(floats, 2...2)]
+    // Recurrent operators (decomposed in the builder); output0 is the hidden state.
+    func ranked(_ ranks: [String: Int]) -> [String: ArgumentSpec] { ranks.mapValues { spec(floats, $0...$0) } }
+    t["gru"] = ranked([
+      "input": 3, "weight": 3, "recurrentWeight": 3, "bias": 2, "recurrentBias": 2, "initialHiddenState": 3,
+      "output0": 3, "output1": 4,
+    ])
+    t["gruCell"] = ranked([
+      "input": 2, "weight": 2, "recurrentWeight": 2, "hiddenState": 2, "bias": 1, "recurrentBias": 1, "output": 2,
+    ])
+    t["lstm"] = ranked([
+      "input": 3, "weight": 3, "recurrentWeight": 3, "bias": 2, "recurrentBias": 2, "peepholeWeight": 2,
+      "initialHiddenState": 3, "initialCellState": 3, "output0": 3, "output1": 3, "output2": 4,
+    ])
+    t["lstmCell"] = ranked([
+      "input": 2, "weight": 2, "recurrentWeight": 2, "hiddenState": 2, "cellState": 2, "bias": 1, "recurrentBias": 1,
+      "peepholeWeight": 1, "output0": 2, "output1": 2,
+    ])
     for op in ["conv2d", "convTranspose2d"] {
       t[op] = [
         "input": spec(floats, 4...4), "filter": spec(floats, 4...4), "bias": spec(floats, 1...1),

@@ -45,6 +45,7 @@ struct WPTGraphReplay {
     "instanceNormalization", "layerNormalization", "reshape", "transpose", "concat", "slice",
     "split", "expand",
     "tile", "reverse", "pad", "gather", "triangular",
+    "gru", "gruCell", "lstm", "lstmCell",
     "cumulativeSum", "resample2d", "quantizeLinear", "dequantizeLinear",
   ]
 
@@ -415,6 +416,9 @@ struct WPTGraphReplay {
           : try b.dequantizeLinear(input, scale: scale, zeroPoint: zeroPoint, options: label)
       ]
 
+    case "gru", "gruCell", "lstm", "lstmCell":
+      return try recurrent(op, &args)
+
     default:
       throw WPTUnsupported("MLGraphBuilder has no method for \(op)")
     }
@@ -722,6 +726,18 @@ final class OptionReader {
       throw typeError(op, "options.\(k)", "\(v) is not a valid \(T.self) value")
     }
     return result
+  }
+
+  /// A list of enum values, such as the recurrent operators' `activations`.
+  func enumerations<T: RawRepresentable>(_ key: String, _ type: T.Type) throws -> [T]? where T.RawValue == String {
+    guard let (k, v) = value(key) else { return nil }
+    guard case .array(let items) = v else { throw typeError(op, "options.\(k)", "expected a list, got \(v)") }
+    return try items.map { item in
+      guard case .string(let s) = item, let result = T(rawValue: s) else {
+        throw typeError(op, "options.\(k)", "\(item) is not a valid \(T.self) value")
+      }
+      return result
+    }
   }
 
   func operand(_ key: String) throws -> MLOperand? {
