@@ -4,6 +4,7 @@
 // Parameters: [0] input, [1] indices, [2] output slots, [3] count, [4] axis size,
 // [5] inner size, [6] index count.
 #include "common.glsl"
+#include "indices.glsl"
 
 TENSOR_VIEW(View, E_T, E_ALIGN)
 TENSOR_VIEW(IndexView, I_T, I_ALIGN)
@@ -13,9 +14,7 @@ void main() {
   if (i >= P(3)) return;
   uint axis = P(4), inner = P(5), indexCount = P(6);
   uint j = (i / inner) % indexCount, outer = i / (inner * indexCount);
-  int64_t index = int64_t(IndexView(slotAddress(P(1))).v[j]);
-  if (index < 0l) index += int64_t(axis);
-  index = clamp(index, 0l, int64_t(axis) - 1l);
-  uint source = (outer * axis + uint(index)) * inner + i % inner;
+  uint index = normalizeIndex(IndexView(slotAddress(P(1))).v[j], axis);
+  uint source = (outer * axis + index) * inner + i % inner;
   View(slotAddress(P(2))).v[i] = View(slotAddress(P(0))).v[source];
 }

@@ -113,6 +113,15 @@ struct GraphPlan {
     return slotCount
   }
 
+  /// A buffer the graph owns that holds no operand (a kernel's scratch space), filled with
+  /// `contents` once when the graph is built.
+  mutating func scratchSlot(byteLength: Int, contents: [UInt8]? = nil) -> Int {
+    let slot = newSlot()
+    ownedSlots[slot] = byteLength
+    if let contents { constantData[slot] = contents }
+    return slot
+  }
+
   func slot(_ operand: OperandID) -> Int { slotOfOperand[operand]! }
   func descriptor(_ operand: OperandID) -> MLOperandDescriptor { ir.operands[operand] }
 
@@ -198,6 +207,11 @@ struct GraphPlan {
     case .reverse(let input, let axes): emitReverse(input, axes, node.outputs[0])
     case .pad(let input, let beginning, _, let mode, let value): emitPad(input, beginning, mode, value, node.outputs[0])
     case .gather(let input, let indices, let axis): emitGather(input, indices, axis, node.outputs[0])
+    case .gatherElements(let input, let indices, let axis): emitGatherElements(input, indices, axis, node.outputs[0])
+    case .gatherND(let input, let indices): emitGatherND(input, indices, node.outputs[0])
+    case .scatterElements(let input, let indices, let updates, let axis):
+      emitScatterElements(input, indices, updates, axis, node.outputs[0])
+    case .scatterND(let input, let indices, let updates): emitScatterND(input, indices, updates, node.outputs[0])
     case .triangular(let input, let upper, let diagonal): emitTriangular(input, upper, diagonal, node.outputs[0])
     case .cumulativeSum(let input, let axis, let exclusive, let reversed):
       emitCumulativeSum(input, axis, exclusive: exclusive, reversed: reversed, node.outputs[0])

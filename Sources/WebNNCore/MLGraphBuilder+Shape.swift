@@ -254,10 +254,104 @@ extension MLGraphBuilder {
       check)
   }
 
+  /// Picks one input element per index along `options.axis`: with `axis = 1` on rank 2,
+  /// `out[i][j] = input[i][indices[i][j]]`. The indices have the input's rank and shape except at
+  /// `axis`; the output has the indices' shape. Negative indices count from the end.
+  ///
+  /// ```swift
+  /// let picked = try builder.gatherElements(scores, positions, options: .init(axis: 1))
+  /// ```
+  public func gatherElements(_ input: MLOperand, _ indices: MLOperand, options: MLGatherOptions = .init()) throws
+    -> MLOperand
+  {
+    let check = try begin("gatherElements", options.label)
+    try check.operand(input, "input")
+    try check.operand(indices, "indices")
+    try check.axis(options.axis, rank: input.rank, "axis")
+    try check.elementIndices(indices, of: input, axis: options.axis)
+    return try add1(
+      .gatherElements(input: input.id, indices: indices.id, axis: options.axis),
+      output: .init(dataType: input.dataType, shape: indices.shape), check)
+  }
+
+  /// Gathers slices addressed by the last dimension of `indices`: each row of k coordinates picks
+  /// `input[c0, ..., ck-1]`, so the output shape is `indices.shape[..<last] + input.shape[k...]`.
+  public func gatherND(_ input: MLOperand, _ indices: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    let check = try begin("gatherND", options.label)
+    try check.operand(input, "input")
+    try check.operand(indices, "indices")
+    let k = try check.coordinateCount(indices, of: input)
+    let shape = Array(indices.shape.dropLast()) + Array(input.shape[k...])
+    return try add1(.gatherND(input: input.id, indices: indices.id), output: .init(dataType: input.dataType, shape: shape), check)
+  }
+
+  /// A copy of the input with each element of `updates` written at its index along
+  /// `options.axis` (the inverse of ``gatherElements(_:_:options:)``). Where indices repeat, the
+  /// last update in row-major order wins.
+  public func scatterElements(
+    _ input: MLOperand, _ indices: MLOperand, _ updates: MLOperand, options: MLGatherOptions = .init()
+  ) throws -> MLOperand {
+    let check = try begin("scatterElements", options.label)
+    try check.operand(input, "input")
+    try check.operand(indices, "indices")
+    try check.operand(updates, "updates")
+    try check.sameType(updates, as: input.dataType, "updates")
+    try check.axis(options.axis, rank: input.rank, "axis")
+    try check.elementIndices(indices, of: input, axis: options.axis)
+    try check.require(
+      updates.shape == indices.shape, "updates", "shape \(updates.shape) differs from the indices' \(indices.shape)")
+    return try add1(
+      .scatterElements(input: input.id, indices: indices.id, updates: updates.id, axis: options.axis),
+      output: input.descriptor, check)
+  }
+
+  /// A copy of the input with the slices of `updates` written at the k-coordinates in the last
+  /// dimension of `indices` (the inverse of ``gatherND(_:_:options:)``). `updates` has the shape
+  /// `indices.shape[..<last] + input.shape[k...]`. Where coordinates repeat, the last wins.
+  public func scatterND(_ input: MLOperand, _ indices: MLOperand, _ updates: MLOperand, options: MLOperatorLabel = .init())
+    throws -> MLOperand
+  {
+    let check = try begin("scatterND", options.label)
+    try check.operand(input, "input")
+    try check.operand(indices, "indices")
+    try check.operand(updates, "updates")
+    try check.sameType(updates, as: input.dataType, "updates")
+    let k = try check.coordinateCount(indices, of: input)
+    let expected = Array(indices.shape.dropLast()) + Array(input.shape[k...])
+    try check.require(
+      updates.shape == expected, "updates",
+      "expected shape \(expected) (indices \(indices.shape) without the last dimension, then input \(input.shape) from dimension \(k)), got \(updates.shape)")
+    return try add1(.scatterND(input: input.id, indices: indices.id, updates: updates.id), output: input.descriptor, check)
+  }
+
   /// Keeps the upper or lower triangle of the last two dimensions, zeroing the rest.
   public func triangular(_ input: MLOperand, options: MLTriangularOptions = .init()) throws -> MLOperand {
     let check = try begin("triangular", options.label)
     try check.operand(input, "input")
     return try add1(.triangular(input: input.id, upper: options.upper, diagonal: options.diagonal), output: input.descriptor, check)
+  }
+}
+
+extension OpCheck {
+  /// gatherElements/scatterElements: the indices have the input's rank and shape outside `axis`.
+  fileprivate func elementIndices(_ indices: MLOperand, of input: MLOperand, axis: Int) throws {
+    try require(
+      indices.rank == input.rank, "indices", "rank \(indices.rank) differs from the input rank \(input.rank)")
+    for d in 0..<input.rank where d != axis && indices.shape[d] != input.shape[d] {
+      throw error(
+        "indices", "shape \(indices.shape) differs from the input \(input.shape) at dimension \(d) (only axis \(axis) may differ)")
+    }
+  }
+
+  /// gatherND/scatterND: the last dimension of `indices` (k, the coordinates per index) is at most
+  /// the input rank. Returns k.
+  fileprivate func coordinateCount(_ indices: MLOperand, of input: MLOperand) throws -> Int {
+    try require(input.rank >= 1, "input", "must have rank 1 or more, got a scalar")
+    try require(indices.rank >= 1, "indices", "must have rank 1 or more, got a scalar")
+    let k = indices.shape[indices.rank - 1]
+    try require(
+      k <= input.rank, "indices",
+      "the last dimension (\(k) coordinates) exceeds the input rank \(input.rank) (shape \(indices.shape))")
+    return k
   }
 }

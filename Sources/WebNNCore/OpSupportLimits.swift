@@ -170,6 +170,18 @@ enum OperatorTable {
       "condition": spec(uint8), "trueValue": spec(all), "falseValue": spec(all), "output": spec(all),
     ]
     t["gather"] = ["input": spec(all, 1...maxRank), "indices": spec(indices), "output": spec(all)]
+    t["gatherElements"] = [
+      "input": spec(all, 1...maxRank), "indices": spec(indices, 1...maxRank), "output": spec(all, 1...maxRank),
+    ]
+    t["gatherND"] = ["input": spec(all, 1...maxRank), "indices": spec(indices, 1...maxRank), "output": spec(all)]
+    t["scatterElements"] = [
+      "input": spec(all, 1...maxRank), "indices": spec(indices, 1...maxRank), "updates": spec(all, 1...maxRank),
+      "output": spec(all, 1...maxRank),
+    ]
+    t["scatterND"] = [
+      "input": spec(all, 1...maxRank), "indices": spec(indices, 1...maxRank), "updates": spec(all),
+      "output": spec(all, 1...maxRank),
+    ]
     return t
   }()
 }

@@ -102,6 +102,14 @@ public enum Operation: Sendable {
   case reverse(input: OperandID, axes: [Int])
   case pad(input: OperandID, beginning: [Int], ending: [Int], mode: MLPaddingMode, value: MLNumber)
   case gather(input: OperandID, indices: OperandID, axis: Int)
+  /// out[..., i, ...] = input[..., indices[..., i, ...], ...] along `axis`; out shape = indices shape.
+  case gatherElements(input: OperandID, indices: OperandID, axis: Int)
+  /// Slices of the input addressed by the last dimension of `indices` (k coordinates each).
+  case gatherND(input: OperandID, indices: OperandID)
+  /// A copy of the input with `updates` written at `indices` along `axis`.
+  case scatterElements(input: OperandID, indices: OperandID, updates: OperandID, axis: Int)
+  /// A copy of the input with the slices of `updates` written at the k-coordinates in `indices`.
+  case scatterND(input: OperandID, indices: OperandID, updates: OperandID)
   case triangular(input: OperandID, upper: Bool, diagonal: Int)
   /// Running sums along `axis`.
   case cumulativeSum(input: OperandID, axis: Int, exclusive: Bool, reversed: Bool)
@@ -140,6 +148,10 @@ public enum Operation: Sendable {
     case .reverse: "reverse"
     case .pad: "pad"
     case .gather: "gather"
+    case .gatherElements: "gatherElements"
+    case .gatherND: "gatherND"
+    case .scatterElements: "scatterElements"
+    case .scatterND: "scatterND"
     case .triangular: "triangular"
     case .cumulativeSum: "cumulativeSum"
     case .resample2d: "resample2d"
@@ -156,7 +168,10 @@ public enum Operation: Sendable {
       .tile(let x, _), .reverse(let x, _), .pad(let x, _, _, _, _), .triangular(let x, _, _),
       .pool2d(_, let x, _, _, _):
       [x]
-    case .binary(_, let a, let b), .matmul(let a, let b), .gather(let a, let b, _): [a, b]
+    case .binary(_, let a, let b), .matmul(let a, let b), .gather(let a, let b, _), .gatherElements(let a, let b, _),
+      .gatherND(let a, let b):
+      [a, b]
+    case .scatterElements(let x, let i, let u, _), .scatterND(let x, let i, let u): [x, i, u]
     case .whereSelect(let c, let t, let f): [c, t, f]
     case .gemm(let a, let b, let c, _, _, _, _): [a, b] + (c.map { [$0] } ?? [])
     case .conv2d(let x, let w, let b, _, _, _, _), .convTranspose2d(let x, let w, let b, _, _, _, _):

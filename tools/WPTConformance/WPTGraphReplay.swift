@@ -47,6 +47,7 @@ struct WPTGraphReplay {
     "tile", "reverse", "pad", "gather", "triangular",
     "gru", "gruCell", "lstm", "lstmCell",
     "cumulativeSum", "resample2d", "quantizeLinear", "dequantizeLinear",
+    "gatherElements", "gatherND", "scatterElements", "scatterND",
   ]
 
   /// The WebNN operator names this runner maps onto an `MLGraphBuilder` method.
@@ -374,6 +375,27 @@ struct WPTGraphReplay {
           input, indices,
           options: MLGatherOptions(label: try o.label(), axis: try o.int("axis") ?? 0))
       ]
+
+    case "gatherElements", "gatherND":
+      let input = try args.operand("input")
+      let indices = try args.operand("indices")
+      let o = try args.options()
+      if op == "gatherND" {
+        return [try b.gatherND(input, indices, options: MLOperatorLabel(label: try o.label()))]
+      }
+      let options = MLGatherOptions(label: try o.label(), axis: try o.int("axis") ?? 0)
+      return [try b.gatherElements(input, indices, options: options)]
+
+    case "scatterElements", "scatterND":
+      let input = try args.operand("input")
+      let indices = try args.operand("indices")
+      let updates = try args.operand("updates")
+      let o = try args.options()
+      if op == "scatterND" {
+        return [try b.scatterND(input, indices, updates, options: MLOperatorLabel(label: try o.label()))]
+      }
+      let options = MLGatherOptions(label: try o.label(), axis: try o.int("axis") ?? 0)
+      return [try b.scatterElements(input, indices, updates, options: options)]
 
     case "triangular":
       let input = try args.operand("input")
