@@ -53,6 +53,8 @@ func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
 /// intermediates own buffers for the graph's lifetime.
 struct GraphPlan {
   let ir: GraphIR
+  /// Whether kernels may use double precision (erf and gelu do).
+  let hasFloat64: Bool
   var slotOfOperand: [OperandID: Int] = [:]
   var slotCount = 0
   /// Byte size of each slot that the graph allocates itself (constants and intermediates).
@@ -65,8 +67,9 @@ struct GraphPlan {
   static let maxKernelRank = 8
   static let maxCopyRank = 16
 
-  init(_ ir: GraphIR) throws {
+  init(_ ir: GraphIR, hasFloat64: Bool = true) throws {
     self.ir = ir
+    self.hasFloat64 = hasFloat64
     let outputOperands = Set(ir.outputs.map(\.operand))
     for (name, operand) in ir.inputs {
       let slot = newSlot()

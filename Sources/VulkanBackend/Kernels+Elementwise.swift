@@ -105,7 +105,12 @@ extension GraphPlan {
     let (expression, options, needsErf) = op.glsl(input: x.dataType, output: y.dataType)
     var defines = typeDefines("X", x.dataType).merging(typeDefines("Y", y.dataType)) { $1 }
     defines["UNARY(x)"] = expression
-    if needsErf { defines["NEEDS_ERF"] = "1" }
+    if needsErf {
+      guard hasFloat64 else {
+        throw MLError(.notSupportedError, "\(op.name): this device has no shaderFloat64, which the exact erf needs")
+      }
+      defines["NEEDS_ERF"] = "1"
+    }
     var p = Parameters()
     p.append(slot(input))
     p.append(slot(output))

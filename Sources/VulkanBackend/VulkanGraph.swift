@@ -22,7 +22,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
 
   init(device: VulkanDevice, ir: GraphIR) throws {
     self.device = device
-    let plan = try GraphPlan(ir)
+    let plan = try GraphPlan(ir, hasFloat64: device.info.features.shaderFloat64 != 0)
     inputSlots = plan.inputSlots
     outputSlots = plan.outputSlots
     dispatchCount = plan.dispatches.count

@@ -98,8 +98,8 @@ extension MLGraphBuilder {
     try check.operand(input, "input")
     for d in newShape { try check.require(Validation.isValidDimension(d), "newShape", "\(d) is not a valid dimension") }
     try check.require(
-      newShape.reduce(1, *) == input.descriptor.elementCount, "newShape",
-      "\(newShape) holds \(newShape.reduce(1, *)) elements, the input \(input.shape) has \(input.descriptor.elementCount)")
+      saturatingProduct(newShape) == input.descriptor.elementCount, "newShape",
+      "\(newShape) does not hold the input's \(input.descriptor.elementCount) elements (input shape \(input.shape))")
     return try add1(.reshape(input: input.id), output: .init(dataType: input.dataType, shape: newShape), check)
   }
 
