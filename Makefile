@@ -49,6 +49,7 @@ test: deps
 	@$(call timed,build,$(SWIFT) build -c release --build-tests $(TEST_FLAGS))
 	@$(call timed,swift test,WEBNN_VALIDATION=1 $(SWIFT) test -c release --skip-build $(TEST_FLAGS))
 	@$(call timed,webnn wpt,WEBNN_VALIDATION=1 .build/release/webnn wpt)
+	@$(call timed,webnn wpt-validation,WEBNN_VALIDATION=1 .build/release/webnn wpt-validation)
 
 wpt: deps
 	$(SWIFT) build -c release --product webnn

@@ -2,18 +2,23 @@
 
 /// Options of ``MLGraphBuilder/conv2d(_:_:options:)``.
 public struct MLConv2dOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// [beginHeight, endHeight, beginWidth, endWidth].
+  /// [beginHeight, endHeight, beginWidth, endWidth] zeros around the input. Default `[0, 0, 0, 0]`.
   public var padding: [Int]
-  /// [height, width].
+  /// [height, width] steps between windows. Default `[1, 1]`.
   public var strides: [Int]
-  /// [height, width].
+  /// [height, width] steps between filter taps. Default `[1, 1]`.
   public var dilations: [Int]
+  /// The number of channel groups; input and output channels divide by it. Default `1`.
   public var groups: Int
+  /// The layout of the input and the output. Default ``MLInputOperandLayout/nchw``.
   public var inputLayout: MLInputOperandLayout
+  /// The layout of the filter. Default ``MLConv2dFilterOperandLayout/oihw``.
   public var filterLayout: MLConv2dFilterOperandLayout
-  /// A 1-D operand of output channels.
+  /// A 1-D operand of output channels, added to every output position. Default `nil`.
   public var bias: MLOperand?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", padding: [Int] = [0, 0, 0, 0], strides: [Int] = [1, 1], dilations: [Int] = [1, 1],
     groups: Int = 1, inputLayout: MLInputOperandLayout = .nchw, filterLayout: MLConv2dFilterOperandLayout = .oihw,
@@ -32,18 +37,27 @@ public struct MLConv2dOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/convTranspose2d(_:_:options:)``.
 public struct MLConvTranspose2dOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// [beginHeight, endHeight, beginWidth, endWidth] removed from the full output. Default `[0, 0, 0, 0]`.
   public var padding: [Int]
+  /// [height, width] steps between input positions in the output. Default `[1, 1]`.
   public var strides: [Int]
+  /// [height, width] steps between filter taps. Default `[1, 1]`.
   public var dilations: [Int]
-  /// Extra rows/columns at the end of the output; each must be below its stride.
+  /// Extra rows/columns at the end of the output; each must be below its stride. Default `[0, 0]`.
   public var outputPadding: [Int]
-  /// The output [height, width]; overrides `outputPadding`.
+  /// The output [height, width]; overrides `outputPadding`. Default `nil`.
   public var outputSizes: [Int]?
+  /// The number of channel groups. Default `1`.
   public var groups: Int
+  /// The layout of the input and the output. Default ``MLInputOperandLayout/nchw``.
   public var inputLayout: MLInputOperandLayout
+  /// The layout of the filter. Default ``MLConvTranspose2dFilterOperandLayout/iohw``.
   public var filterLayout: MLConvTranspose2dFilterOperandLayout
+  /// A 1-D operand of output channels, added to every output position. Default `nil`.
   public var bias: MLOperand?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", padding: [Int] = [0, 0, 0, 0], strides: [Int] = [1, 1], dilations: [Int] = [1, 1],
     outputPadding: [Int] = [0, 0], outputSizes: [Int]? = nil, groups: Int = 1,
@@ -154,9 +168,12 @@ extension MLGraphBuilder {
       }
     let g = options.groups
     try check.require(g > 0, "groups", "must be positive, got \(g)")
-    try check.require(c % g == 0, "groups", "input channels \(c) are not divisible by groups \(g)")
+    // Unlike conv2d, the spec does not require the input channels to divide into the groups.
     try check.require(c == i, "filter", "filter input channels \(i) do not match input channels \(c)")
-    let o = og * g
+    let (o, overflow) = og.multipliedReportingOverflow(by: g)
+    try check.require(
+      !overflow && Validation.isValidDimension(o), "groups",
+      "output channels \(og) x groups \(g) is not a valid dimension")
     if let bias = options.bias {
       try check.operand(bias, "bias")
       try check.sameType(bias, as: input.dataType, "bias")

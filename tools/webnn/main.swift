@@ -1,13 +1,16 @@
 import Foundation
 import WebNN
 
-/// The `webnn` command: `demo`, `devices`, `wpt`.
+/// The `webnn` command: `demo`, `devices`, `wpt`, `wpt-validation`.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
   usage: webnn demo                 run a small classifier graph on the default device
          webnn devices              list the Vulkan devices
          webnn wpt [--json FILE] [--filter TEXT]
                                     run the WebNN conformance vectors (WEBNN_WPT_DIR, default ../shared/wpt)
+         webnn wpt-validation [--json FILE] [--filter TEXT]
+                                    replay the WPT validation vectors against the builder
+                                    (WEBNN_WPT_VALIDATION_DIR, default ../shared/wpt-validation)
   """
 
 func fail(_ message: String) -> Never {
@@ -20,6 +23,7 @@ do {
   case "demo": try await Demo.run()
   case "devices": for line in try VulkanBackendProvider.deviceList() { print(line) }
   case "wpt": exit(try await ConformanceCommand.run(Array(arguments.dropFirst())))
+  case "wpt-validation": exit(try await ValidationCommand.run(Array(arguments.dropFirst())))
   default: fail(usage)
   }
 } catch {
