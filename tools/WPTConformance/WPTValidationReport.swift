@@ -56,6 +56,35 @@ public struct WPTValidationTotals: Codable, Sendable {
   /// `N passed, N failed, N skipped`.
   public var summaryLine: String { "\(passed) passed, \(failed) failed, \(skipped) skipped" }
 
+  private enum CodingKeys: String, CodingKey {
+    case passed, failed, allowlisted, notExpressible, unsupportedOp, notApplicable, skipped, calls
+  }
+
+  public init() {}
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    passed = try c.decode(Int.self, forKey: .passed)
+    failed = try c.decode(Int.self, forKey: .failed)
+    allowlisted = try c.decode(Int.self, forKey: .allowlisted)
+    notExpressible = try c.decode(Int.self, forKey: .notExpressible)
+    unsupportedOp = try c.decode(Int.self, forKey: .unsupportedOp)
+    notApplicable = try c.decode(Int.self, forKey: .notApplicable)
+  }
+
+  /// The counts, plus `skipped` and `calls`.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(passed, forKey: .passed)
+    try c.encode(failed, forKey: .failed)
+    try c.encode(allowlisted, forKey: .allowlisted)
+    try c.encode(notExpressible, forKey: .notExpressible)
+    try c.encode(unsupportedOp, forKey: .unsupportedOp)
+    try c.encode(notApplicable, forKey: .notApplicable)
+    try c.encode(skipped, forKey: .skipped)
+    try c.encode(calls, forKey: .calls)
+  }
+
   mutating func add(_ status: WPTValidationStatus) {
     switch status {
     case .passed: passed += 1
