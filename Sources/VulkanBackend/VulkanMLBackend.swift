@@ -9,8 +9,13 @@ import WebNNCore
 /// let context = try await ML(provider: VulkanBackendProvider()).createContext()
 /// ```
 public struct VulkanBackendProvider: MLBackendProvider {
+  /// A provider; it holds no state, and each context opens its own Vulkan instance and device.
   public init() {}
 
+  /// Opens the Vulkan device that fits `options` (or the one `WEBNN_VULKAN_DEVICE` names).
+  ///
+  /// - Throws: ``MLError`` with kind `NotSupportedError` when there is no Vulkan loader, no
+  ///   device, or no device with what the backend needs.
   public func makeBackend(options: MLContextOptions) async throws -> any MLBackend {
     let instance = try VulkanInstance(validation: VulkanValidation.isRequested)
     let candidates = instance.physicalDevices().map(DeviceInfo.init)

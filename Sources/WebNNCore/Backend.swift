@@ -11,6 +11,7 @@ public struct MLBackendCapabilities: Sendable {
   /// The layout the device's kernels prefer.
   public var preferredInputLayout: MLInputOperandLayout
 
+  /// Describes a device; `preferredInputLayout` defaults to ``MLInputOperandLayout/nchw``.
   public init(
     deviceName: String, accelerated: Bool, maxTensorByteLength: Int,
     dataTypes: Set<MLOperandDataType>, preferredInputLayout: MLInputOperandLayout = .nchw
@@ -44,6 +45,7 @@ public protocol MLBackendGraph: AnyObject, Sendable {
 /// The one door from WebNNCore to execution. WebNNCore validates everything before it calls a
 /// backend: descriptors match, tensors are alive and belong to this backend.
 public protocol MLBackend: AnyObject, Sendable {
+  /// The device's name, data types and limits; fixed for the backend's lifetime.
   var capabilities: MLBackendCapabilities { get }
   /// A zero-filled tensor.
   func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor

@@ -8,16 +8,40 @@ public enum MLInputOperandLayout: String, Sendable, Hashable, CaseIterable {
 
 /// conv2d filter layouts (I is input channels per group).
 public enum MLConv2dFilterOperandLayout: String, Sendable, Hashable, CaseIterable {
-  case oihw, hwio, ohwi, ihwo
+  /// [output channels, input channels per group, height, width], the default.
+  case oihw
+  /// [height, width, input channels per group, output channels].
+  case hwio
+  /// [output channels, height, width, input channels per group].
+  case ohwi
+  /// [input channels per group, height, width, output channels].
+  case ihwo
 }
 
 /// convTranspose2d filter layouts (O is output channels per group).
 public enum MLConvTranspose2dFilterOperandLayout: String, Sendable, Hashable, CaseIterable {
-  case iohw, hwoi, ohwi
+  /// [input channels, output channels per group, height, width], the default.
+  case iohw
+  /// [height, width, output channels per group, input channels].
+  case hwoi
+  /// [output channels per group, height, width, input channels].
+  case ohwi
 }
 
-/// How `pool2d` rounds a fractional output size.
-public enum MLRoundingType: String, Sendable, Hashable { case floor, ceil }
+/// How the pooling operators round a fractional output size.
+public enum MLRoundingType: String, Sendable, Hashable {
+  /// Round down: a partial window at the end is dropped (the default).
+  case floor
+  /// Round up: a partial window at the end produces one more output element.
+  case ceil
+}
 
-/// How `pad` fills the new elements.
-public enum MLPaddingMode: String, Sendable, Hashable { case constant, edge, reflection }
+/// How ``MLGraphBuilder/pad(_:beginningPadding:endingPadding:options:)`` fills the new elements.
+public enum MLPaddingMode: String, Sendable, Hashable {
+  /// Every new element is ``MLPadOptions/value`` (the default).
+  case constant
+  /// New elements repeat the nearest edge element.
+  case edge
+  /// New elements mirror the input around the edge element, which is not repeated.
+  case reflection
+}

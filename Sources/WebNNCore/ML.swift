@@ -1,6 +1,11 @@
 /// The device preference of a context.
 public enum MLPowerPreference: String, Sendable, Hashable {
-  case `default`, highPerformance = "high-performance", lowPower = "low-power"
+  /// No preference: the backend picks its usual device.
+  case `default`
+  /// Prefer the fastest device, for example a discrete GPU.
+  case highPerformance = "high-performance"
+  /// Prefer the device that uses the least power, for example an integrated GPU.
+  case lowPower = "low-power"
 }
 
 /// Options for ``ML/createContext(_:)``.
@@ -9,11 +14,16 @@ public enum MLPowerPreference: String, Sendable, Hashable {
 /// let context = try await ML().createContext(.init(powerPreference: .highPerformance))
 /// ```
 public struct MLContextOptions: Sendable, Hashable {
-  /// Which device to prefer.
+  /// Which device to prefer. Default ``MLPowerPreference/default``.
   public var powerPreference: MLPowerPreference
-  /// `false` prefers a CPU device; `powerPreference` wins on conflict.
+  /// `false` prefers a CPU device; `powerPreference` wins on conflict. Default `true`.
   public var accelerated: Bool
 
+  /// Creates context options.
+  ///
+  /// - Parameters:
+  ///   - powerPreference: Which device to prefer; default ``MLPowerPreference/default``.
+  ///   - accelerated: `false` prefers a CPU device; default `true`.
   public init(powerPreference: MLPowerPreference = .default, accelerated: Bool = true) {
     self.powerPreference = powerPreference
     self.accelerated = accelerated
@@ -35,7 +45,16 @@ public struct ML: Sendable {
   }
 
   /// Opens a context on the device that best fits `options`.
-  /// Throws `NotSupportedError` when no device is available.
+  ///
+  /// ```swift
+  /// let context = try await ML().createContext(.init(powerPreference: .lowPower))
+  /// print(context.deviceName, context.accelerated)
+  /// ```
+  ///
+  /// - Parameter options: The device preference; the environment variable
+  ///   `WEBNN_VULKAN_DEVICE` overrides it in the Vulkan backend.
+  /// - Returns: A new context with its own device objects.
+  /// - Throws: ``MLError`` with kind `NotSupportedError` when no suitable device is available.
   public func createContext(_ options: MLContextOptions = .init()) async throws -> MLContext {
     MLContext(backend: try await provider.makeBackend(options: options))
   }

@@ -61,7 +61,16 @@ public final class MLContext: Sendable {
     if isLost { throw MLError.invalidState("\(call): the context is lost") }
   }
 
-  /// Creates a zero-filled tensor.
+  /// Creates a zero-filled tensor on the device.
+  ///
+  /// ```swift
+  /// let input = try await context.createTensor(.init(dataType: .float32, shape: [1, 4], writable: true))
+  /// ```
+  ///
+  /// - Parameter descriptor: The data type, shape, and whether the host may read or write it.
+  /// - Returns: The new tensor; ``MLTensor/destroy()`` or ``destroy()`` frees it.
+  /// - Throws: ``MLError`` with kind `TypeError` for an invalid shape or one over the device's
+  ///   `maxTensorByteLength`; `InvalidStateError` once the context is lost.
   public func createTensor(_ descriptor: MLTensorDescriptor) async throws -> MLTensor {
     try checkNotLost("createTensor")
     try Validation.checkDescriptor(descriptor.descriptor, call: "createTensor", argument: "descriptor")
@@ -73,7 +82,13 @@ public final class MLContext: Sendable {
         writable: descriptor.writable, constant: false, backendTensor: backendTensor, context: self))
   }
 
-  /// Creates a read-only tensor holding `bytes`, usable with ``MLGraphBuilder/constant(_:)-(MLTensor)``.
+  /// Creates a read-only tensor holding `bytes`, usable with ``MLGraphBuilder/constant(_:)``.
+  ///
+  /// - Parameters:
+  ///   - descriptor: The data type and shape.
+  ///   - bytes: Exactly ``MLOperandDescriptor/byteLength`` little-endian bytes.
+  /// - Throws: ``MLError`` with kind `TypeError` when the byte count differs or the tensor is
+  ///   too large; `InvalidStateError` once the context is lost.
   public func createConstantTensor(_ descriptor: MLOperandDescriptor, _ bytes: [UInt8]) async throws
     -> MLTensor
   {
@@ -92,7 +107,12 @@ public final class MLContext: Sendable {
         backendTensor: backendTensor, context: self))
   }
 
-  /// Creates a constant tensor from typed values.
+  /// Creates a constant tensor from typed values; `T` must match the descriptor's data type.
+  ///
+  /// ```swift
+  /// let table = try await context.createConstantTensor(.init(dataType: .int32, shape: [3]), [7, 8, 9] as [Int32])
+  /// let lookup = try await builder.constant(table)
+  /// ```
   public func createConstantTensor<T: MLScalar>(_ descriptor: MLOperandDescriptor, _ values: [T])
     async throws -> MLTensor
   {
@@ -131,6 +151,11 @@ public final class MLContext: Sendable {
   }
 
   /// Replaces the tensor's contents with `bytes` (exactly its byte length).
+  ///
+  /// The write is ordered after every dispatch queued before it.
+  ///
+  /// - Throws: ``MLError`` with kind `TypeError` when the tensor is not writable, belongs to
+  ///   another context, was destroyed, or the byte count differs.
   public func writeTensor(_ tensor: MLTensor, _ bytes: [UInt8]) throws {
     try checkNotLost("writeTensor")
     try checkTensor(tensor, call: "writeTensor", argument: "tensor")
@@ -142,13 +167,20 @@ public final class MLContext: Sendable {
     try bytes.withUnsafeBytes { try backend.writeTensor(tensor.backendTensor, $0) }
   }
 
-  /// Replaces the tensor's contents with typed values.
+  /// Replaces the tensor's contents with typed values; `T` must match its data type.
+  ///
+  /// ```swift
+  /// try context.writeTensor(input, [1, 2, 3, 4] as [Float])
+  /// ```
   public func writeTensor<T: MLScalar>(_ tensor: MLTensor, _ values: [T]) throws {
     try Validation.checkScalarType(T.self, tensor.descriptor, call: "writeTensor")
     try writeTensor(tensor, values.rawBytes)
   }
 
   /// The tensor's bytes, after every dispatch queued before this call has finished.
+  ///
+  /// - Throws: ``MLError`` with kind `TypeError` when the tensor is not readable, belongs to
+  ///   another context or was destroyed.
   public func readTensor(_ tensor: MLTensor) async throws -> [UInt8] {
     try checkNotLost("readTensor")
     try checkTensor(tensor, call: "readTensor", argument: "tensor")
@@ -157,6 +189,10 @@ public final class MLContext: Sendable {
   }
 
   /// The tensor's elements as `T`, which must match its data type.
+  ///
+  /// ```swift
+  /// let probabilities = try await context.readTensor(output, as: Float.self)
+  /// ```
   public func readTensor<T: MLScalar>(_ tensor: MLTensor, as type: T.Type) async throws -> [T] {
     try Validation.checkScalarType(T.self, tensor.descriptor, call: "readTensor")
     return [T](rawBytes: try await readTensor(tensor))
@@ -164,6 +200,19 @@ public final class MLContext: Sendable {
 
   /// Queues one execution of `graph`. Every graph input and output must be bound to a tensor of
   /// the same data type and shape; the call returns before the work finishes.
+  ///
+  /// ```swift
+  /// try context.dispatch(graph, inputs: ["x": input], outputs: ["y": output])
+  /// let y = try await context.readTensor(output, as: Float.self)
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - graph: A graph built on this context and not destroyed.
+  ///   - inputs: One tensor per graph input name.
+  ///   - outputs: One tensor per graph output name. No tensor may appear twice.
+  /// - Throws: ``MLError`` with kind `TypeError` when names, data types or shapes do not match, a
+  ///   tensor is a constant tensor or is bound twice; `InvalidStateError` for a destroyed graph
+  ///   or a lost context.
   public func dispatch(_ graph: MLGraph, inputs: [String: MLTensor], outputs: [String: MLTensor])
     throws
   {
@@ -199,6 +248,11 @@ public final class MLContext: Sendable {
   }
 
   /// What this context supports: data types and ranks per operator argument.
+  ///
+  /// ```swift
+  /// let limits = context.opSupportLimits()
+  /// if limits["matmul"]?["a"]?.dataTypes.contains(.float16) == true { /* use float16 */ }
+  /// ```
   public func opSupportLimits() -> MLOpSupportLimits {
     MLOpSupportLimits(capabilities: backend.capabilities)
   }

@@ -10,11 +10,17 @@
 public struct MLError: Error, CustomStringConvertible, Sendable, Equatable {
   /// The DOMException (or JavaScript error) name the spec prescribes.
   public enum Kind: String, Sendable, Equatable {
+    /// A bad argument: a data type, rank, shape or option value the call does not accept.
     case typeError = "TypeError"
+    /// Data the call cannot use, where the specification names `DataError`.
     case dataError = "DataError"
+    /// A device operation that failed, such as a Vulkan call or a kernel that did not compile.
     case operationError = "OperationError"
+    /// Something the device or this implementation cannot do.
     case notSupportedError = "NotSupportedError"
+    /// A call on an object in the wrong state: a built builder, a destroyed graph, a lost context.
     case invalidStateError = "InvalidStateError"
+    /// An unexpected failure, such as the device running out of memory.
     case unknownError = "UnknownError"
   }
 
@@ -29,6 +35,7 @@ public struct MLError: Error, CustomStringConvertible, Sendable, Equatable {
     self.message = message
   }
 
+  /// The kind's name and the message, as in `TypeError: matmul: b: ...`.
   public var description: String { "\(kind.rawValue): \(message)" }
 
   static func type(_ message: String) -> MLError { MLError(.typeError, message) }

@@ -2,9 +2,13 @@
 
 /// Options of ``MLGraphBuilder/clamp(_:options:)``: bounds default to -∞ and +∞.
 public struct MLClampOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// The lower bound, cast to the input's data type. Default `nil` (−∞).
   public var minValue: MLNumber?
+  /// The upper bound, cast to the input's data type. Default `nil` (+∞).
   public var maxValue: MLNumber?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", minValue: MLNumber? = nil, maxValue: MLNumber? = nil) {
     self.label = label
     self.minValue = minValue
@@ -14,8 +18,12 @@ public struct MLClampOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/elu(_:options:)`` and ``MLGraphBuilder/leakyRelu(_:options:)``.
 public struct MLAlphaOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// The coefficient of the negative part; finite. No default here: `elu` passes 1 and
+  /// `leakyRelu` 0.01 when called without options.
   public var alpha: Double
+  /// Creates options; `label` defaults to `""`.
   public init(label: String = "", alpha: Double) {
     self.label = label
     self.alpha = alpha
@@ -24,9 +32,14 @@ public struct MLAlphaOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/hardSigmoid(_:options:)`` and ``MLGraphBuilder/linear(_:options:)``.
 public struct MLAlphaBetaOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// The scale of x; finite. No default here: `hardSigmoid` passes 0.2 and `linear` 1 when
+  /// called without options.
   public var alpha: Double
+  /// The offset; finite. No default here: `hardSigmoid` passes 0.5 and `linear` 0.
   public var beta: Double
+  /// Creates options; `label` defaults to `""`.
   public init(label: String = "", alpha: Double, beta: Double) {
     self.label = label
     self.alpha = alpha

@@ -2,11 +2,13 @@
 
 /// Options of ``MLGraphBuilder/cumulativeSum(_:axis:options:)``.
 public struct MLCumulativeSumOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// Leave each element out of its own sum (the first sum is 0).
+  /// Leave each element out of its own sum (the first sum is 0). Default `false`.
   public var exclusive: Bool
-  /// Sum from the end of the axis towards its start.
+  /// Sum from the end of the axis towards its start. Default `false`.
   public var reversed: Bool
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", exclusive: Bool = false, reversed: Bool = false) {
     self.label = label
     self.exclusive = exclusive

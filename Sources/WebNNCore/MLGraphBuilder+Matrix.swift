@@ -2,13 +2,19 @@
 
 /// Options of ``MLGraphBuilder/gemm(_:_:options:)``.
 public struct MLGemmOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// Added after scaling by `beta`; broadcasts unidirectionally to [M, N].
+  /// Added after scaling by `beta`; broadcasts unidirectionally to [M, N]. Default `nil`.
   public var c: MLOperand?
+  /// The scale of A · B; finite. Default `1`.
   public var alpha: Double
+  /// The scale of C; finite. Default `1`.
   public var beta: Double
+  /// Use the transpose of A. Default `false`.
   public var aTranspose: Bool
+  /// Use the transpose of B. Default `false`.
   public var bTranspose: Bool
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", c: MLOperand? = nil, alpha: Double = 1, beta: Double = 1, aTranspose: Bool = false,
     bTranspose: Bool = false

@@ -2,11 +2,17 @@
 
 /// Options of ``MLGraphBuilder/batchNormalization(_:mean:variance:options:)``.
 public struct MLBatchNormalizationOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// A 1-D operand of channels that multiplies the normalized values. Default `nil` (1).
   public var scale: MLOperand?
+  /// A 1-D operand of channels added last. Default `nil` (0).
   public var bias: MLOperand?
+  /// The channel dimension. Default `1`.
   public var axis: Int
+  /// Added to the variance before the square root; finite. Default `1e-5`.
   public var epsilon: Double
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", scale: MLOperand? = nil, bias: MLOperand? = nil, axis: Int = 1, epsilon: Double = 1e-5) {
     self.label = label
     self.scale = scale
@@ -18,11 +24,17 @@ public struct MLBatchNormalizationOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/instanceNormalization(_:options:)``.
 public struct MLInstanceNormalizationOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// A 1-D operand of channels that multiplies the normalized values. Default `nil` (1).
   public var scale: MLOperand?
+  /// A 1-D operand of channels added last. Default `nil` (0).
   public var bias: MLOperand?
+  /// Added to the variance before the square root; finite. Default `1e-5`.
   public var epsilon: Double
+  /// Where the channel dimension is. Default ``MLInputOperandLayout/nchw``.
   public var layout: MLInputOperandLayout
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", scale: MLOperand? = nil, bias: MLOperand? = nil, epsilon: Double = 1e-5,
     layout: MLInputOperandLayout = .nchw
@@ -37,12 +49,17 @@ public struct MLInstanceNormalizationOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/layerNormalization(_:options:)``.
 public struct MLLayerNormalizationOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// Multiplies the normalized values; its shape is the input's sizes along `axes`. Default `nil` (1).
   public var scale: MLOperand?
+  /// Added last; its shape is the input's sizes along `axes`. Default `nil` (0).
   public var bias: MLOperand?
-  /// Normalized axes; nil means all but the first.
+  /// Normalized axes. Default `nil`: all but the first.
   public var axes: [Int]?
+  /// Added to the variance before the square root; finite. Default `1e-5`.
   public var epsilon: Double
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", scale: MLOperand? = nil, bias: MLOperand? = nil, axes: [Int]? = nil, epsilon: Double = 1e-5) {
     self.label = label
     self.scale = scale

@@ -2,16 +2,24 @@
 
 /// Options of the pooling operators.
 public struct MLPool2dOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// [height, width] of the window; defaults to the whole input plane.
+  /// [height, width] of the window. Default `nil`: the whole input plane.
   public var windowDimensions: [Int]?
+  /// [beginHeight, endHeight, beginWidth, endWidth] around the input. Default `[0, 0, 0, 0]`.
   public var padding: [Int]
+  /// [height, width] steps between windows. Default `[1, 1]`.
   public var strides: [Int]
+  /// [height, width] steps between the elements of a window. Default `[1, 1]`.
   public var dilations: [Int]
+  /// The layout of the input and the output. Default ``MLInputOperandLayout/nchw``.
   public var layout: MLInputOperandLayout
+  /// How a fractional output size rounds. Default ``MLRoundingType/floor``.
   public var outputShapeRounding: MLRoundingType
-  /// [height, width] of the output: must be the floor or ceil size.
+  /// [height, width] of the output: must be the floor or ceil size; overrides
+  /// `outputShapeRounding`. Default `nil`.
   public var outputSizes: [Int]?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", windowDimensions: [Int]? = nil, padding: [Int] = [0, 0, 0, 0], strides: [Int] = [1, 1],
     dilations: [Int] = [1, 1], layout: MLInputOperandLayout = .nchw, outputShapeRounding: MLRoundingType = .floor,

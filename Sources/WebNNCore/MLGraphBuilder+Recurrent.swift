@@ -4,42 +4,63 @@
 /// The gate activations of ``MLGraphBuilder/gru(_:_:_:steps:hiddenSize:options:)`` and
 /// ``MLGraphBuilder/lstm(_:_:_:steps:hiddenSize:options:)``.
 public enum MLRecurrentNetworkActivation: String, Sendable, Hashable, CaseIterable {
-  case relu, sigmoid, tanh
+  /// max(0, x).
+  case relu
+  /// 1 / (1 + e⁻ˣ).
+  case sigmoid
+  /// Hyperbolic tangent.
+  case tanh
 }
 
 /// Which way a recurrent network walks the steps; `.both` runs two directions (nd = 2).
 public enum MLRecurrentNetworkDirection: String, Sendable, Hashable, CaseIterable {
-  case forward, backward, both
+  /// From the first step to the last (the default).
+  case forward
+  /// From the last step to the first.
+  case backward
+  /// Both ways, with separate weights; results stack the forward direction first.
+  case both
 }
 
 /// The order of the update (z), reset (r) and new (n) gates in GRU weights and biases.
 public enum MLGruWeightLayout: String, Sendable, Hashable, CaseIterable {
-  case zrn, rzn
+  /// Update, reset, new (the default).
+  case zrn
+  /// Reset, update, new.
+  case rzn
 }
 
 /// The order of the input (i), output (o), forget (f) and cell (g) gates in LSTM weights and
 /// biases. Peephole weights are always ordered i, o, f.
 public enum MLLstmWeightLayout: String, Sendable, Hashable, CaseIterable {
-  case iofg, ifgo
+  /// Input, output, forget, cell (the default).
+  case iofg
+  /// Input, forget, cell, output.
+  case ifgo
 }
 
 /// Options of ``MLGraphBuilder/gru(_:_:_:steps:hiddenSize:options:)``.
 public struct MLGruOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// [nd, 3 · hiddenSize].
+  /// [nd, 3 · hiddenSize], added to the input projection. Default `nil` (zeros).
   public var bias: MLOperand?
-  /// [nd, 3 · hiddenSize].
+  /// [nd, 3 · hiddenSize], added to the recurrent projection. Default `nil` (zeros).
   public var recurrentBias: MLOperand?
-  /// [nd, batch, hiddenSize]; zeros when nil.
+  /// [nd, batch, hiddenSize]. Default `nil` (zeros).
   public var initialHiddenState: MLOperand?
-  /// Applies the reset gate after the recurrent product (true) or to the hidden state before it.
+  /// Applies the reset gate after the recurrent product (true) or to the hidden state before
+  /// it. Default `true`.
   public var resetAfter: Bool
-  /// Also return the hidden state of every step, [steps, nd, batch, hiddenSize].
+  /// Also return the hidden state of every step, [steps, nd, batch, hiddenSize]. Default `false`.
   public var returnSequence: Bool
+  /// Which way the steps are walked. Default ``MLRecurrentNetworkDirection/forward``.
   public var direction: MLRecurrentNetworkDirection
+  /// The gate order in weights and biases. Default ``MLGruWeightLayout/zrn``.
   public var layout: MLGruWeightLayout
-  /// The update/reset gate activation and the new gate activation; nil means [sigmoid, tanh].
+  /// The update/reset gate activation and the new gate activation. Default `nil`: [sigmoid, tanh].
   public var activations: [MLRecurrentNetworkActivation]?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", bias: MLOperand? = nil, recurrentBias: MLOperand? = nil, initialHiddenState: MLOperand? = nil,
     resetAfter: Bool = true, returnSequence: Bool = false, direction: MLRecurrentNetworkDirection = .forward,
@@ -59,15 +80,20 @@ public struct MLGruOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/gruCell(_:_:_:hiddenState:hiddenSize:options:)``.
 public struct MLGruCellOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// [3 · hiddenSize].
+  /// [3 · hiddenSize], added to the input projection. Default `nil` (zeros).
   public var bias: MLOperand?
-  /// [3 · hiddenSize].
+  /// [3 · hiddenSize], added to the recurrent projection. Default `nil` (zeros).
   public var recurrentBias: MLOperand?
+  /// Applies the reset gate after the recurrent product (true) or to the hidden state before
+  /// it. Default `true`.
   public var resetAfter: Bool
+  /// The gate order in weights and biases. Default ``MLGruWeightLayout/zrn``.
   public var layout: MLGruWeightLayout
-  /// nil means [sigmoid, tanh].
+  /// The update/reset gate activation and the new gate activation. Default `nil`: [sigmoid, tanh].
   public var activations: [MLRecurrentNetworkActivation]?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", bias: MLOperand? = nil, recurrentBias: MLOperand? = nil, resetAfter: Bool = true,
     layout: MLGruWeightLayout = .zrn, activations: [MLRecurrentNetworkActivation]? = nil
@@ -83,24 +109,28 @@ public struct MLGruCellOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/lstm(_:_:_:steps:hiddenSize:options:)``.
 public struct MLLstmOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// [nd, 4 · hiddenSize].
+  /// [nd, 4 · hiddenSize], added to the input projection. Default `nil` (zeros).
   public var bias: MLOperand?
-  /// [nd, 4 · hiddenSize].
+  /// [nd, 4 · hiddenSize], added to the recurrent projection. Default `nil` (zeros).
   public var recurrentBias: MLOperand?
-  /// [nd, 3 · hiddenSize], ordered i, o, f.
+  /// [nd, 3 · hiddenSize], ordered i, o, f. Default `nil` (no peephole connections).
   public var peepholeWeight: MLOperand?
-  /// [nd, batch, hiddenSize]; zeros when nil.
+  /// [nd, batch, hiddenSize]. Default `nil` (zeros).
   public var initialHiddenState: MLOperand?
-  /// [nd, batch, hiddenSize]; zeros when nil.
+  /// [nd, batch, hiddenSize]. Default `nil` (zeros).
   public var initialCellState: MLOperand?
-  /// Also return the hidden state of every step, [steps, nd, batch, hiddenSize].
+  /// Also return the hidden state of every step, [steps, nd, batch, hiddenSize]. Default `false`.
   public var returnSequence: Bool
+  /// Which way the steps are walked. Default ``MLRecurrentNetworkDirection/forward``.
   public var direction: MLRecurrentNetworkDirection
+  /// The gate order in weights and biases. Default ``MLLstmWeightLayout/iofg``.
   public var layout: MLLstmWeightLayout
-  /// The gate activation, the cell gate activation and the cell output activation; nil means
-  /// [sigmoid, tanh, tanh].
+  /// The gate activation, the cell gate activation and the cell output activation. Default
+  /// `nil`: [sigmoid, tanh, tanh].
   public var activations: [MLRecurrentNetworkActivation]?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", bias: MLOperand? = nil, recurrentBias: MLOperand? = nil, peepholeWeight: MLOperand? = nil,
     initialHiddenState: MLOperand? = nil, initialCellState: MLOperand? = nil, returnSequence: Bool = false,
@@ -122,16 +152,20 @@ public struct MLLstmOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/lstmCell(_:_:_:hiddenState:cellState:hiddenSize:options:)``.
 public struct MLLstmCellOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// [4 · hiddenSize].
+  /// [4 · hiddenSize], added to the input projection. Default `nil` (zeros).
   public var bias: MLOperand?
-  /// [4 · hiddenSize].
+  /// [4 · hiddenSize], added to the recurrent projection. Default `nil` (zeros).
   public var recurrentBias: MLOperand?
-  /// [3 · hiddenSize], ordered i, o, f.
+  /// [3 · hiddenSize], ordered i, o, f. Default `nil` (no peephole connections).
   public var peepholeWeight: MLOperand?
+  /// The gate order in weights and biases. Default ``MLLstmWeightLayout/iofg``.
   public var layout: MLLstmWeightLayout
-  /// nil means [sigmoid, tanh, tanh].
+  /// The gate activation, the cell gate activation and the cell output activation. Default
+  /// `nil`: [sigmoid, tanh, tanh].
   public var activations: [MLRecurrentNetworkActivation]?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", bias: MLOperand? = nil, recurrentBias: MLOperand? = nil, peepholeWeight: MLOperand? = nil,
     layout: MLLstmWeightLayout = .iofg, activations: [MLRecurrentNetworkActivation]? = nil

@@ -2,11 +2,13 @@
 
 /// Options of the `reduce*` operators.
 public struct MLReduceOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// Axes to reduce; nil reduces all, `[]` reduces none.
+  /// Axes to reduce; `[]` reduces none. Default `nil`: all axes.
   public var axes: [Int]?
-  /// Keep reduced dimensions as size 1.
+  /// Keep reduced dimensions as size 1. Default `false`.
   public var keepDimensions: Bool
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", axes: [Int]? = nil, keepDimensions: Bool = false) {
     self.label = label
     self.axes = axes
@@ -16,10 +18,13 @@ public struct MLReduceOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/argMax(_:axis:options:)`` and ``MLGraphBuilder/argMin(_:axis:options:)``.
 public struct MLArgMinMaxOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// Keep the reduced dimension as size 1. Default `false`.
   public var keepDimensions: Bool
-  /// `int32` or `int64`.
+  /// The index type, `int32` or `int64`. Default ``MLOperandDataType/int32``.
   public var outputDataType: MLOperandDataType
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", keepDimensions: Bool = false, outputDataType: MLOperandDataType = .int32) {
     self.label = label
     self.keepDimensions = keepDimensions

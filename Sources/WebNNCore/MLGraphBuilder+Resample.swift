@@ -2,20 +2,25 @@
 
 /// How ``MLGraphBuilder/resample2d(_:options:)`` interpolates.
 public enum MLInterpolationMode: String, Sendable, Hashable, CaseIterable {
+  /// Each output element copies the nearest input element (the default).
   case nearestNeighbor = "nearest-neighbor"
+  /// Bilinear interpolation between the four nearest input elements.
   case linear
 }
 
 /// Options of ``MLGraphBuilder/resample2d(_:options:)``.
 public struct MLResample2dOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// How output elements are sampled. Default ``MLInterpolationMode/nearestNeighbor``.
   public var mode: MLInterpolationMode
-  /// Scale factors of the two `axes` (default [1, 1]); ignored when `sizes` is given.
+  /// Scale factors of the two `axes`; ignored when `sizes` is given. Default `nil`: `[1, 1]`.
   public var scales: [Float]?
-  /// Output sizes of the two `axes`.
+  /// Output sizes of the two `axes`. Default `nil`: computed from `scales`.
   public var sizes: [Int]?
-  /// The two dimensions to resample (default [2, 3], the spatial dimensions of "nchw").
+  /// The two dimensions to resample. Default `nil`: `[2, 3]`, the spatial dimensions of "nchw".
   public var axes: [Int]?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(
     label: String = "", mode: MLInterpolationMode = .nearestNeighbor, scales: [Float]? = nil, sizes: [Int]? = nil,
     axes: [Int]? = nil

@@ -2,9 +2,11 @@
 
 /// Options of ``MLGraphBuilder/transpose(_:options:)``.
 public struct MLTransposeOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// out[i] = in[permutation[i]]; defaults to reversing the dimensions.
+  /// Output dimension i is input dimension `permutation[i]`. Default `nil`: reversed dimensions.
   public var permutation: [Int]?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", permutation: [Int]? = nil) {
     self.label = label
     self.permutation = permutation
@@ -13,8 +15,11 @@ public struct MLTransposeOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/slice(_:starts:sizes:options:)``.
 public struct MLSliceOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// The step along each dimension, one per dimension, each at least 1. Default `nil`: all 1.
   public var strides: [Int]?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", strides: [Int]? = nil) {
     self.label = label
     self.strides = strides
@@ -23,8 +28,11 @@ public struct MLSliceOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/split(_:splits:options:)``.
 public struct MLSplitOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// The dimension to split. Default `0`.
   public var axis: Int
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", axis: Int = 0) {
     self.label = label
     self.axis = axis
@@ -37,15 +45,19 @@ public enum MLSplits: Sendable, ExpressibleByIntegerLiteral, ExpressibleByArrayL
   case count(Int)
   /// Parts of these sizes.
   case sizes([Int])
+  /// An integer literal: ``count(_:)`` equal parts.
   public init(integerLiteral value: Int) { self = .count(value) }
+  /// An array literal: parts of ``sizes(_:)``.
   public init(arrayLiteral elements: Int...) { self = .sizes(elements) }
 }
 
 /// Options of ``MLGraphBuilder/reverse(_:options:)``.
 public struct MLReverseOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// Axes to reverse; nil reverses all.
+  /// Axes to reverse; `[]` reverses none. Default `nil`: all axes.
   public var axes: [Int]?
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", axes: [Int]? = nil) {
     self.label = label
     self.axes = axes
@@ -54,10 +66,13 @@ public struct MLReverseOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/pad(_:beginningPadding:endingPadding:options:)``.
 public struct MLPadOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// How new elements are filled. Default ``MLPaddingMode/constant``.
   public var mode: MLPaddingMode
-  /// The fill value of `.constant` mode.
+  /// The fill value of `.constant` mode, cast to the input's data type. Default `0`.
   public var value: MLNumber
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", mode: MLPaddingMode = .constant, value: MLNumber = 0) {
     self.label = label
     self.mode = mode
@@ -67,8 +82,11 @@ public struct MLPadOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/gather(_:_:options:)``.
 public struct MLGatherOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// The dimension the indices address. Default `0`.
   public var axis: Int
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", axis: Int = 0) {
     self.label = label
     self.axis = axis
@@ -77,9 +95,15 @@ public struct MLGatherOptions: MLOperatorOptions {
 
 /// Options of ``MLGraphBuilder/triangular(_:options:)``.
 public struct MLTriangularOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// Keep the upper triangle (column − row ≥ `diagonal`) instead of the lower one
+  /// (column − row ≤ `diagonal`). Default `true`.
   public var upper: Bool
+  /// The diagonal the triangle starts from: 0 is the main diagonal, positive values lie above
+  /// it. Default `0`.
   public var diagonal: Int
+  /// Creates options; each argument defaults to the value its property documents.
   public init(label: String = "", upper: Bool = true, diagonal: Int = 0) {
     self.label = label
     self.upper = upper

@@ -8,7 +8,9 @@ public protocol MLOperatorOptions: Sendable {
 
 /// Options of operators that have only a label.
 public struct MLOperatorLabel: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
+  /// Creates options with `label` (default `""`).
   public init(label: String = "") { self.label = label }
 }
 
@@ -37,6 +39,13 @@ public final class MLGraphBuilder: Sendable {
   let state = Mutex(State())
 
   /// A builder for graphs that run on `context`.
+  ///
+  /// ```swift
+  /// let context = try await ML().createContext()
+  /// let builder = MLGraphBuilder(context)
+  /// ```
+  ///
+  /// The builder validates every call against `context`'s ``MLContext/opSupportLimits()``.
   public init(_ context: MLContext) {
     self.context = context
     self.id = nextBuilderID.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -60,7 +69,20 @@ public final class MLGraphBuilder: Sendable {
     }
   }
 
-  /// A named graph input; the name must be unique and non-empty.
+  /// Declares a named graph input; ``MLContext/dispatch(_:inputs:outputs:)`` binds a tensor of
+  /// the same data type and shape to it.
+  ///
+  /// ```swift
+  /// let image = try builder.input("image", MLOperandDescriptor(dataType: .float32, shape: [1, 3, 224, 224]))
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - name: A non-empty name, unique among this builder's inputs.
+  ///   - descriptor: The data type (one of the eight of the specification that the device
+  ///     supports) and the shape (rank 0 to 8).
+  /// - Returns: The operand that stands for the input.
+  /// - Throws: ``MLError`` with kind `TypeError` for an empty or repeated name or an unsupported
+  ///   descriptor; `InvalidStateError` once the builder has built or the context is lost.
   public func input(_ name: String, _ descriptor: MLOperandDescriptor) throws -> MLOperand {
     try checkCanBuild("input")
     guard !name.isEmpty else { throw MLError.type("input: name: must not be empty") }
@@ -70,7 +92,20 @@ public final class MLGraphBuilder: Sendable {
     return addOperand(descriptor, .input(name: name))
   }
 
-  /// A constant from raw little-endian bytes (`byteLength` of the descriptor, packed for 4-bit types).
+  /// A constant from raw little-endian bytes.
+  ///
+  /// ```swift
+  /// // Four int4 values (1, 2, -1, 0), two per byte, low nibble first.
+  /// let packed = try builder.constant(.init(dataType: .int4, shape: [4]), bytes: [0x21, 0x0F])
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - descriptor: The data type (`int4` and `uint4` included) and the shape.
+  ///   - bytes: Exactly ``MLOperandDescriptor/byteLength`` bytes; 4-bit types are packed two per
+  ///     byte, low nibble first.
+  /// - Returns: The constant operand; the bytes are copied.
+  /// - Throws: ``MLError`` with kind `TypeError` when the byte count differs or the descriptor
+  ///   is not supported; `InvalidStateError` once the builder has built.
   public func constant(_ descriptor: MLOperandDescriptor, bytes: [UInt8]) throws -> MLOperand {
     try checkCanBuild("constant")
     try checkTensorDescriptor(descriptor, call: "constant", argument: "descriptor", limits: OperatorTable.graphConstant)
@@ -81,17 +116,38 @@ public final class MLGraphBuilder: Sendable {
   }
 
   /// A constant from typed values; `T` must match the descriptor's data type.
+  ///
+  /// ```swift
+  /// let weights = try builder.constant(.init(dataType: .float32, shape: [2, 2]), [1, 0, 0, 1] as [Float])
+  /// ```
+  ///
+  /// - Throws: ``MLError`` with kind `TypeError` when `T` does not store the descriptor's data
+  ///   type or the number of values does not match the shape.
   public func constant<T: MLScalar>(_ descriptor: MLOperandDescriptor, _ values: [T]) throws -> MLOperand {
     try Validation.checkScalarType(T.self, descriptor, call: "constant")
     return try constant(descriptor, bytes: values.rawBytes)
   }
 
   /// A scalar constant of `dataType` holding `value` cast to that type.
+  ///
+  /// ```swift
+  /// let epsilon = try builder.constant(.float32, 1e-5)
+  /// ```
   public func constant(_ dataType: MLOperandDataType, _ value: MLNumber) throws -> MLOperand {
     try constant(MLOperandDescriptor(dataType: dataType, shape: []), bytes: value.bytes(as: dataType))
   }
 
   /// A constant whose data is a constant tensor of the same context.
+  ///
+  /// ```swift
+  /// let tensor = try await context.createConstantTensor(.init(dataType: .float32, shape: [3]), [1, 2, 3] as [Float])
+  /// let bias = try await builder.constant(tensor)
+  /// ```
+  ///
+  /// - Parameter tensor: A live tensor made by ``MLContext/createConstantTensor(_:_:)-(_,[UInt8])``
+  ///   on this builder's context; its contents are read now.
+  /// - Throws: ``MLError`` with kind `TypeError` when the tensor belongs to another context, was
+  ///   destroyed or is not a constant tensor.
   public func constant(_ tensor: MLTensor) async throws -> MLOperand {
     try checkCanBuild("constant")
     guard tensor.context === context else { throw MLError.type("constant: tensor: the tensor belongs to another context") }
@@ -150,6 +206,20 @@ public final class MLGraphBuilder: Sendable {
 
   /// Compiles the graph that computes `outputs`. A builder builds once; later calls throw
   /// `InvalidStateError`.
+  ///
+  /// ```swift
+  /// let x = try builder.input("x", .init(dataType: .float32, shape: [4]))
+  /// let graph = try await builder.build(["y": try builder.sigmoid(x), "z": try builder.tanh(x)])
+  /// ```
+  ///
+  /// Operators that no output depends on are dropped; every input stays and must be bound at
+  /// dispatch.
+  ///
+  /// - Parameter outputs: At least one operand of this builder by non-empty name; each must be
+  ///   an operator's output, not an input or a constant.
+  /// - Returns: The compiled graph.
+  /// - Throws: ``MLError`` with kind `TypeError` for bad outputs, `InvalidStateError` when the
+  ///   builder has already built, or the backend's error when compilation fails.
   public func build(_ outputs: [String: MLOperand]) async throws -> MLGraph {
     try checkCanBuild("build")
     guard !outputs.isEmpty else { throw MLError.type("build: outputs: at least one output is required") }

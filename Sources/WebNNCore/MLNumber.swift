@@ -7,11 +7,16 @@
 public enum MLNumber: Sendable, Hashable, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
   CustomStringConvertible
 {
+  /// A floating-point value (the spec's `double`).
   case double(Double)
+  /// A signed integer value, exact up to 64 bits (a `bigint`).
   case int(Int64)
+  /// An unsigned integer value, for the upper half of `uint64` (a `bigint`).
   case uint(UInt64)
 
+  /// A float literal, as ``double(_:)``.
   public init(floatLiteral value: Double) { self = .double(value) }
+  /// An integer literal, as ``int(_:)``.
   public init(integerLiteral value: Int64) { self = .int(value) }
   /// Wraps a `Double`.
   public init(_ value: Double) { self = .double(value) }
@@ -25,6 +30,7 @@ public enum MLNumber: Sendable, Hashable, ExpressibleByFloatLiteral, Expressible
     }
   }
 
+  /// The value in decimal.
   public var description: String {
     switch self {
     case .double(let d): "\(d)"

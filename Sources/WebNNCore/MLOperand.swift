@@ -25,5 +25,6 @@ public final class MLOperand: Sendable, CustomStringConvertible {
   /// The data type and shape.
   public var descriptor: MLOperandDescriptor { MLOperandDescriptor(dataType: dataType, shape: shape) }
 
+  /// `MLOperand(float32[2, 3])`: the data type and shape.
   public var description: String { "MLOperand(\(descriptor))" }
 }

@@ -8,7 +8,26 @@
 /// desc.byteLength  // 12
 /// ```
 public enum MLOperandDataType: String, Sendable, CaseIterable, Hashable, Codable {
-  case float32, float16, int32, uint32, int64, uint64, int8, uint8, int4, uint4
+  /// 32-bit IEEE 754 floating point (Swift `Float`).
+  case float32
+  /// 16-bit IEEE 754 floating point (Swift `Float16`).
+  case float16
+  /// 32-bit signed integer.
+  case int32
+  /// 32-bit unsigned integer.
+  case uint32
+  /// 64-bit signed integer.
+  case int64
+  /// 64-bit unsigned integer.
+  case uint64
+  /// 8-bit signed integer.
+  case int8
+  /// 8-bit unsigned integer; also the type of comparison and logical results.
+  case uint8
+  /// 4-bit signed integer, packed two per byte (quantized weights only).
+  case int4
+  /// 4-bit unsigned integer, packed two per byte (quantized weights only).
+  case uint4
 
   /// Bits per element: 4 for the packed types.
   public var bitWidth: Int {

@@ -21,6 +21,7 @@ public struct MLOperandDescriptor: Sendable, Hashable, CustomStringConvertible {
   /// The number of bytes the elements occupy.
   public var byteLength: Int { dataType.byteLength(elementCount: elementCount) }
 
+  /// The data type followed by the shape, as in `float32[2, 3]`.
   public var description: String { "\(dataType.rawValue)\(shape)" }
 }
 
@@ -35,7 +36,7 @@ public struct MLTensorDescriptor: Sendable, Hashable {
   public var descriptor: MLOperandDescriptor
   /// Whether ``MLContext/readTensor(_:)`` may read it.
   public var readable: Bool
-  /// Whether ``MLContext/writeTensor(_:_:)`` may write it.
+  /// Whether ``MLContext/writeTensor(_:_:)-(_,[UInt8])`` may write it.
   public var writable: Bool
 
   /// Creates a tensor descriptor.

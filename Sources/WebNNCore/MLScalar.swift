@@ -9,14 +9,38 @@ public protocol MLScalar: Sendable {
   static var dataType: MLOperandDataType { get }
 }
 
-extension Float: MLScalar { public static var dataType: MLOperandDataType { .float32 } }
-extension Float16: MLScalar { public static var dataType: MLOperandDataType { .float16 } }
-extension Int32: MLScalar { public static var dataType: MLOperandDataType { .int32 } }
-extension UInt32: MLScalar { public static var dataType: MLOperandDataType { .uint32 } }
-extension Int64: MLScalar { public static var dataType: MLOperandDataType { .int64 } }
-extension UInt64: MLScalar { public static var dataType: MLOperandDataType { .uint64 } }
-extension Int8: MLScalar { public static var dataType: MLOperandDataType { .int8 } }
-extension UInt8: MLScalar { public static var dataType: MLOperandDataType { .uint8 } }
+extension Float: MLScalar {
+  /// ``MLOperandDataType/float32``.
+  public static var dataType: MLOperandDataType { .float32 }
+}
+extension Float16: MLScalar {
+  /// ``MLOperandDataType/float16``.
+  public static var dataType: MLOperandDataType { .float16 }
+}
+extension Int32: MLScalar {
+  /// ``MLOperandDataType/int32``.
+  public static var dataType: MLOperandDataType { .int32 }
+}
+extension UInt32: MLScalar {
+  /// ``MLOperandDataType/uint32``.
+  public static var dataType: MLOperandDataType { .uint32 }
+}
+extension Int64: MLScalar {
+  /// ``MLOperandDataType/int64``.
+  public static var dataType: MLOperandDataType { .int64 }
+}
+extension UInt64: MLScalar {
+  /// ``MLOperandDataType/uint64``.
+  public static var dataType: MLOperandDataType { .uint64 }
+}
+extension Int8: MLScalar {
+  /// ``MLOperandDataType/int8``.
+  public static var dataType: MLOperandDataType { .int8 }
+}
+extension UInt8: MLScalar {
+  /// ``MLOperandDataType/uint8``.
+  public static var dataType: MLOperandDataType { .uint8 }
+}
 
 extension Array where Element: MLScalar {
   /// The elements' bytes in memory order.

@@ -15,7 +15,7 @@ public final class MLTensor: Sendable {
   public let readable: Bool
   /// Whether it may be written from the host.
   public let writable: Bool
-  /// Whether it was created with ``MLContext/createConstantTensor(_:_:)``.
+  /// Whether it was created with ``MLContext/createConstantTensor(_:_:)-(_,[UInt8])``.
   public let constant: Bool
 
   let backendTensor: any MLBackendTensor

@@ -3,12 +3,63 @@ public typealias OperandID = Int
 
 /// An element-wise operator of one input (activations included).
 public enum UnaryOperator: Sendable, Hashable {
-  case abs, neg, sign, identity, ceil, floor, cos, sin, tan, erf, exp, log, reciprocal
-  case roundEven, sqrt, isNaN, isInfinite, logicalNot
-  case relu, sigmoid, tanh, softsign, softplus, gelu, hardSwish
+  /// |x|.
+  case abs
+  /// −x.
+  case neg
+  /// −1, 0 or 1.
+  case sign
+  /// x.
+  case identity
+  /// Rounds up.
+  case ceil
+  /// Rounds down.
+  case floor
+  /// Cosine.
+  case cos
+  /// Sine.
+  case sin
+  /// Tangent.
+  case tan
+  /// The error function.
+  case erf
+  /// eˣ.
+  case exp
+  /// Natural logarithm.
+  case log
+  /// 1 / x.
+  case reciprocal
+  /// Rounds to nearest, halves to even.
+  case roundEven
+  /// Square root.
+  case sqrt
+  /// 1 where x is NaN, else 0; the output is uint8.
+  case isNaN
+  /// 1 where x is ±∞, else 0; the output is uint8.
+  case isInfinite
+  /// 1 where x is 0, else 0 (uint8).
+  case logicalNot
+  /// max(0, x).
+  case relu
+  /// 1 / (1 + e⁻ˣ).
+  case sigmoid
+  /// Hyperbolic tangent.
+  case tanh
+  /// x / (1 + |x|).
+  case softsign
+  /// ln(1 + eˣ).
+  case softplus
+  /// 0.5 · x · (1 + erf(x / √2)).
+  case gelu
+  /// x · max(0, min(6, x + 3)) / 6.
+  case hardSwish
+  /// max(0, x) + alpha · (e^min(0, x) − 1); `alpha` already cast to the input's type.
   case elu(alpha: Double)
+  /// max(0, min(1, alpha · x + beta)).
   case hardSigmoid(alpha: Double, beta: Double)
+  /// max(0, x) + alpha · min(0, x).
   case leakyRelu(alpha: Double)
+  /// alpha · x + beta.
   case linear(alpha: Double, beta: Double)
   /// Bounds already cast to the input's data type.
   case clamp(min: MLNumber, max: MLNumber)
@@ -31,9 +82,39 @@ public enum UnaryOperator: Sendable, Hashable {
 
 /// An element-wise operator of two inputs with bidirectional broadcasting.
 public enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
-  case add, sub, mul, div, max, min, pow
-  case equal, notEqual, greater, greaterOrEqual, lesser, lesserOrEqual
-  case logicalAnd, logicalOr, logicalXor
+  /// a + b.
+  case add
+  /// a − b.
+  case sub
+  /// a · b.
+  case mul
+  /// a / b; integer division truncates toward zero.
+  case div
+  /// The larger of a and b.
+  case max
+  /// The smaller of a and b.
+  case min
+  /// a raised to b.
+  case pow
+  /// a == b, as uint8 0 or 1.
+  case equal
+  /// a != b, as uint8 0 or 1.
+  case notEqual
+  /// a > b, as uint8 0 or 1.
+  case greater
+  /// a >= b, as uint8 0 or 1.
+  case greaterOrEqual
+  /// a < b, as uint8 0 or 1.
+  case lesser
+  /// a <= b, as uint8 0 or 1.
+  case lesserOrEqual
+  /// Both nonzero, as uint8 0 or 1.
+  case logicalAnd
+  /// Either nonzero, as uint8 0 or 1.
+  case logicalOr
+  /// Exactly one nonzero, as uint8 0 or 1.
+  case logicalXor
+  /// a where a ≥ 0, else b · a (a is the input, b the slope).
   case prelu
 
   /// Comparison and logical operators produce uint8.
@@ -47,60 +128,106 @@ public enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
 
 /// The pooling reductions of `averagePool2d`, `maxPool2d` and `l2Pool2d`.
 public enum PoolKind: String, Sendable, Hashable {
+  /// The mean of each window, padding left out of the count.
   case average = "averagePool2d"
+  /// The maximum of each window.
   case max = "maxPool2d"
+  /// The square root of the sum of squares of each window.
   case l2 = "l2Pool2d"
 }
 
 /// The reductions of the `reduce*` family.
 public enum ReduceKind: String, Sendable, Hashable, CaseIterable {
-  case l1 = "reduceL1", l2 = "reduceL2", logSum = "reduceLogSum", logSumExp = "reduceLogSumExp"
-  case max = "reduceMax", mean = "reduceMean", min = "reduceMin", product = "reduceProduct"
-  case sum = "reduceSum", sumSquare = "reduceSumSquare"
+  /// The sum of absolute values.
+  case l1 = "reduceL1"
+  /// The square root of the sum of squares.
+  case l2 = "reduceL2"
+  /// The natural logarithm of the sum.
+  case logSum = "reduceLogSum"
+  /// The natural logarithm of the sum of exponentials.
+  case logSumExp = "reduceLogSumExp"
+  /// The maximum.
+  case max = "reduceMax"
+  /// The arithmetic mean.
+  case mean = "reduceMean"
+  /// The minimum.
+  case min = "reduceMin"
+  /// The product.
+  case product = "reduceProduct"
+  /// The sum.
+  case sum = "reduceSum"
+  /// The sum of squares.
+  case sumSquare = "reduceSumSquare"
 }
 
 /// 2-D window geometry shared by convolutions and pooling, fully resolved by the builder:
 /// layout-independent `[top, bottom, left, right]` padding, `[h, w]` strides and dilations.
 public struct Window2D: Sendable, Hashable {
+  /// [top, bottom, left, right], in elements.
   public var padding: [Int]
+  /// [height, width] steps between windows.
   public var strides: [Int]
+  /// [height, width] steps between the elements of one window.
   public var dilations: [Int]
 }
 
 /// One operation of the IR: the operator with its operands and resolved options. This enum is
 /// the single source of truth a backend reads; output shapes live in the graph's operand table.
 public enum Operation: Sendable {
+  /// An element-wise operator of one input; the output has the input's shape.
   case unary(UnaryOperator, input: OperandID)
+  /// An element-wise operator of two inputs, broadcast bidirectionally.
   case binary(BinaryOperator, a: OperandID, b: OperandID)
+  /// `where`: `condition ? trueValue : falseValue`, all three broadcast bidirectionally.
   case whereSelect(condition: OperandID, trueValue: OperandID, falseValue: OperandID)
+  /// Matrix product over the last two dimensions, batch dimensions broadcast.
   case matmul(a: OperandID, b: OperandID)
+  /// alpha · A · B + beta · C on 2-D operands; `alpha` and `beta` are cast to the data type.
   case gemm(a: OperandID, b: OperandID, c: OperandID?, alpha: Double, beta: Double,
     aTranspose: Bool, bTranspose: Bool)
+  /// 2-D convolution with resolved padding, strides and dilations.
   case conv2d(input: OperandID, filter: OperandID, bias: OperandID?, window: Window2D, groups: Int,
     inputLayout: MLInputOperandLayout, filterLayout: MLConv2dFilterOperandLayout)
+  /// 2-D transposed convolution; output padding and sizes are folded into `window.padding`.
   case convTranspose2d(input: OperandID, filter: OperandID, bias: OperandID?, window: Window2D,
     groups: Int, inputLayout: MLInputOperandLayout, filterLayout: MLConvTranspose2dFilterOperandLayout)
+  /// Average, L2 or max pooling over [height, width] windows.
   case pool2d(PoolKind, input: OperandID, windowDimensions: [Int], window: Window2D,
     layout: MLInputOperandLayout)
+  /// Normalized exponentials along `axis`.
   case softmax(input: OperandID, axis: Int)
+  /// A reduction over `axes` (sorted); whether dimensions are kept is in the output's shape.
   case reduce(ReduceKind, input: OperandID, axes: [Int])
+  /// The index of the first maximum (`isMax`) or minimum along `axis`.
   case argMinMax(isMax: Bool, input: OperandID, axis: Int)
+  /// Normalizes with the given mean and variance per channel along `axis`.
   case batchNormalization(input: OperandID, mean: OperandID, variance: OperandID, scale: OperandID?,
     bias: OperandID?, axis: Int, epsilon: Double)
+  /// Normalizes each channel of each sample over its height and width.
   case instanceNormalization(input: OperandID, scale: OperandID?, bias: OperandID?, epsilon: Double,
     layout: MLInputOperandLayout)
+  /// Normalizes over `axes`.
   case layerNormalization(input: OperandID, scale: OperandID?, bias: OperandID?, axes: [Int],
     epsilon: Double)
   /// Reshape, identity-like views; the output shape is in the operand table.
   case reshape(input: OperandID)
+  /// Permutes dimensions: output dimension i is input dimension `permutation[i]`.
   case transpose(input: OperandID, permutation: [Int])
+  /// Joins the inputs along `axis`.
   case concat(inputs: [OperandID], axis: Int)
+  /// A strided window starting at `starts`; its sizes are the output's shape.
   case slice(input: OperandID, starts: [Int], strides: [Int])
+  /// Consecutive parts along `axis`; the node's output shapes give their sizes.
   case split(input: OperandID, axis: Int)
+  /// Broadcasts the input to the output's shape.
   case expand(input: OperandID)
+  /// Repeats the input `repetitions[i]` times along dimension i.
   case tile(input: OperandID, repetitions: [Int])
+  /// Reverses the order of elements along `axes`.
   case reverse(input: OperandID, axes: [Int])
+  /// Pads each dimension; `value` is already cast to the input's data type.
   case pad(input: OperandID, beginning: [Int], ending: [Int], mode: MLPaddingMode, value: MLNumber)
+  /// Picks slices along `axis` by the index values.
   case gather(input: OperandID, indices: OperandID, axis: Int)
   /// out[..., i, ...] = input[..., indices[..., i, ...], ...] along `axis`; out shape = indices shape.
   case gatherElements(input: OperandID, indices: OperandID, axis: Int)
@@ -110,6 +237,7 @@ public enum Operation: Sendable {
   case scatterElements(input: OperandID, indices: OperandID, updates: OperandID, axis: Int)
   /// A copy of the input with the slices of `updates` written at the k-coordinates in `indices`.
   case scatterND(input: OperandID, indices: OperandID, updates: OperandID)
+  /// Keeps the upper or lower triangle of the last two dimensions relative to `diagonal`.
   case triangular(input: OperandID, upper: Bool, diagonal: Int)
   /// Running sums along `axis`.
   case cumulativeSum(input: OperandID, axis: Int, exclusive: Bool, reversed: Bool)
@@ -189,23 +317,32 @@ public enum Operation: Sendable {
 
 /// One node of the graph: an operation, the operands it produces and the caller's label.
 public struct Node: Sendable {
+  /// The operator with its operands and resolved options.
   public var operation: Operation
+  /// The operands it produces, in order (several for `split`).
   public var outputs: [OperandID]
+  /// The label from the operator's options; empty when none was given.
   public var label: String
 }
 
 /// Where an operand's value comes from.
 public enum OperandSource: Sendable {
+  /// A graph input, bound to a tensor at dispatch.
   case input(name: String)
+  /// A constant with its little-endian bytes.
   case constant(bytes: [UInt8])
+  /// The output of the node at `index` in ``GraphIR/nodes``.
   case node(index: Int)
 }
 
 /// The typed graph IR a builder hands to a backend: every operand with its descriptor and
 /// source, the nodes in a valid execution order, and the named outputs.
 public struct GraphIR: Sendable {
+  /// The data type and shape of every operand, indexed by ``OperandID``.
   public var operands: [MLOperandDescriptor] = []
+  /// Where each operand comes from, indexed like ``operands``.
   public var sources: [OperandSource] = []
+  /// The operations in an order in which every operand is computed before it is read.
   public var nodes: [Node] = []
   /// Named graph inputs, in creation order.
   public var inputs: [(name: String, operand: OperandID)] = []

@@ -3,7 +3,9 @@ import WebNNCore
 
 /// One tensor of a case: a graph input (constant or not) or an expected output.
 public struct WPTTensor: Sendable {
+  /// The dimensions.
   public var shape: [Int]
+  /// The element type.
   public var dataType: MLOperandDataType
   /// The values; `NaN`, `±Infinity` and `-0` are already decoded. Integers are exact.
   public var data: [Double]
@@ -14,6 +16,7 @@ public struct WPTTensor: Sendable {
   /// Inputs only: created with `builder.constant` rather than `builder.input`.
   public var constant: Bool
 
+  /// Creates a tensor description; `float16Bits`, `splat` and `constant` default to none.
   public init(
     shape: [Int], dataType: MLOperandDataType, data: [Double], float16Bits: [UInt16]? = nil,
     splat: Bool = false,
@@ -27,26 +30,33 @@ public struct WPTTensor: Sendable {
     self.constant = constant
   }
 
+  /// The data type and shape as a WebNN descriptor.
   public var descriptor: MLOperandDescriptor {
     MLOperandDescriptor(dataType: dataType, shape: shape)
   }
+  /// The number of elements (1 for a scalar).
   public var elementCount: Int { shape.reduce(1, *) }
 }
 
 /// A named tensor (inputs and expected outputs keep a stable, sorted order).
 public struct WPTNamedTensor: Sendable {
+  /// The input or output name used in the case's graph.
   public var name: String
+  /// Its description and values.
   public var tensor: WPTTensor
 }
 
 /// One positional argument of an operator call: the WPT parameter name and its value.
 public struct WPTArgument: Sendable {
+  /// The parameter name, such as `input`, `filter` or `options`.
   public var name: String
+  /// The value: an operand name, a number, a list or an options object.
   public var value: WPTValue
 }
 
 /// One builder call: `builder[name](...arguments)` whose result is named `outputs`.
 public struct WPTOperatorCall: Sendable {
+  /// The builder method, such as `conv2d`.
   public var name: String
   /// Positional arguments, in WPT order (`null` holes dropped).
   public var arguments: [WPTArgument]
@@ -66,6 +76,7 @@ public enum WPTMetric: String, Sendable, Codable {
 
 /// The case's single tolerance, applied to every expected output.
 public struct WPTTolerance: Sendable {
+  /// How the difference is measured.
   public var metric: WPTMetric
   /// nil: WPT would not check the values.
   public var value: Double?
@@ -81,10 +92,16 @@ public struct WPTCase: Sendable {
   public var name: String
   /// The classification data type of the case.
   public var dataType: String
+  /// The graph inputs and constants, sorted by name.
   public var inputs: [WPTNamedTensor]
+  /// The builder calls, in order.
   public var operators: [WPTOperatorCall]
+  /// The graph outputs and their expected values, sorted by name.
   public var expectedOutputs: [WPTNamedTensor]
+  /// How the outputs are compared.
   public var tolerance: WPTTolerance
+  /// The case file's `castToSupportedType` flag: the browser test casts 4-bit outputs to a
+  /// type it can read back. This runner reads them packed, so it needs no cast.
   public var castToSupportedType: Bool
 
   /// The distinct operator names, in order of first use.
@@ -99,8 +116,11 @@ public struct WPTCase: Sendable {
 
 /// A parsed case file: its cases, and the cases that could not be parsed.
 public struct WPTCaseFile: Sendable {
+  /// The file stem, e.g. `"pooling"`.
   public var file: String
+  /// The path it was read from.
   public var path: String
+  /// The cases that parsed, in file order.
   public var cases: [WPTCase]
   /// (case name, message) for each case the parser rejected; `name` is empty for a broken file.
   public var problems: [(name: String, message: String)]

@@ -5,8 +5,10 @@ public struct WPTExpectedFailure: Sendable, Hashable {
   public var file: String
   /// The exact case name.
   public var name: String
+  /// Why the case fails, printed in the report.
   public var reason: String
 
+  /// An entry for the case `name` in `file`.
   public init(file: String, name: String, reason: String) {
     self.file = file
     self.name = name
@@ -46,10 +48,14 @@ extension WPTExpectedFailure {
 /// A case whose graph the current spec rejects although the vectors (older than the spec)
 /// expect values: it passes when building throws TypeError, and fails if it builds.
 public struct WPTSpecRejection: Sendable, Hashable {
+  /// The case file stem, e.g. `"pad"`.
   public var file: String
+  /// The exact case name.
   public var name: String
+  /// Which spec change rejects the graph.
   public var reason: String
 
+  /// The checked-in list.
   public static let all: [WPTSpecRejection] = [
     WPTSpecRejection(
       file: "pad", name: "pad float32 4D tensor options.mode='symmetric'",

@@ -2,6 +2,7 @@ import Foundation
 
 /// The outcome of one case.
 public enum WPTCaseStatus: String, Sendable, Codable, CaseIterable {
+  /// Every output matched within the tolerance (or the graph was rejected as the spec requires).
   case passed
   /// Wrong values, an error, or an unexpected pass of a listed case.
   case failed
@@ -14,19 +15,28 @@ public enum WPTCaseStatus: String, Sendable, Codable, CaseIterable {
 
 /// The result of one case.
 public struct WPTCaseResult: Sendable, Codable {
+  /// The case file stem.
   public var file: String
+  /// The case name.
   public var name: String
+  /// The case's data type.
   public var dataType: String
   /// The distinct operators the case uses.
   public var operators: [String]
+  /// The outcome.
   public var status: WPTCaseStatus
+  /// How outputs were compared, when they were.
   public var metric: WPTMetric?
+  /// The allowed error in `metric`'s unit; nil when values were not checked.
   public var tolerance: Double?
   /// The largest element error in `metric`'s unit, when the outputs were compared.
   public var worstError: Double?
+  /// Why the case failed or was not run.
   public var message: String?
+  /// Wall-clock time of the case, building and running included.
   public var seconds: Double
 
+  /// A result; the optional fields default to nil and `seconds` to 0.
   public init(
     file: String, name: String, dataType: String, operators: [String], status: WPTCaseStatus,
     metric: WPTMetric? = nil,
@@ -51,7 +61,8 @@ public struct WPTCaseResult: Sendable, Codable {
     case file, name, dataType, operators, status, metric, tolerance, worstError, message, seconds
   }
 
-  // Non-finite errors are written as strings, so any JSONEncoder can encode a report.
+  /// Encodes the result. Non-finite errors are written as the strings `"NaN"`, `"Infinity"`
+  /// and `"-Infinity"`, so any JSONEncoder can encode a report.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(file, forKey: .file)
@@ -66,6 +77,7 @@ public struct WPTCaseResult: Sendable, Codable {
     try c.encode(seconds, forKey: .seconds)
   }
 
+  /// Decodes a result written by ``encode(to:)``; numbers may be JSON numbers or those strings.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     file = try c.decode(String.self, forKey: .file)
@@ -83,24 +95,32 @@ public struct WPTCaseResult: Sendable, Codable {
 
 /// Counts for one operator: a case counts under every distinct operator it uses.
 public struct WPTOperatorResult: Sendable, Codable {
+  /// The operator name.
   public var name: String
+  /// Cases that passed.
   public var passed = 0
+  /// Cases that failed.
   public var failed = 0
+  /// Cases not run on this device.
   public var unsupported = 0
+  /// Cases that failed as listed in ``WPTExpectedFailure/all``.
   public var expectedFailures = 0
   /// The worst error of the cases that used ULP tolerances.
   public var worstULP: Double?
   /// The worst error of the cases that used ATOL tolerances.
   public var worstATOL: Double?
 
+  /// Zero counts for the operator `name`.
   public init(name: String) { self.name = name }
 
+  /// All cases that use the operator.
   public var cases: Int { passed + failed + unsupported + expectedFailures }
 
   private enum CodingKeys: String, CodingKey {
     case name, passed, failed, unsupported, expectedFailures, worstULP, worstATOL
   }
 
+  /// Encodes the counts; NaN and infinite errors become strings, as in ``WPTCaseResult``.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(name, forKey: .name)
@@ -112,6 +132,7 @@ public struct WPTOperatorResult: Sendable, Codable {
     try c.encodeNumber(worstATOL, forKey: .worstATOL)
   }
 
+  /// Decodes counts written by ``encode(to:)``.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     name = try c.decode(String.self, forKey: .name)
@@ -145,12 +166,18 @@ extension KeyedDecodingContainer {
 
 /// Case counts; each case counts once.
 public struct WPTTotals: Sendable, Codable, Equatable {
+  /// Every case that was selected.
   public var cases = 0
+  /// Cases that passed.
   public var passed = 0
+  /// Cases that failed.
   public var failed = 0
+  /// Cases not run on this device.
   public var unsupported = 0
+  /// Cases that failed as listed in ``WPTExpectedFailure/all``.
   public var expectedFailures = 0
 
+  /// All counts zero.
   public init() {}
 
   /// Unsupported plus expected failures.
@@ -164,6 +191,7 @@ public struct WPTTotals: Sendable, Codable, Equatable {
   }
   private enum DerivedKeys: String, CodingKey { case skipped }
 
+  /// Encodes the counts and the derived `skipped`.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(cases, forKey: .cases)
@@ -178,16 +206,22 @@ public struct WPTTotals: Sendable, Codable, Equatable {
 
 /// The results of a run, with a text table and a JSON form.
 public struct WPTReport: Sendable, Codable {
+  /// The folder the case files came from.
   public var directory: String
+  /// The device the cases ran on.
   public var deviceName: String
+  /// The `--filter` text, if one was given.
   public var filter: String?
+  /// Every case result, in run order.
   public var cases: [WPTCaseResult]
   /// Per operator, sorted by name.
   public var operators: [WPTOperatorResult]
+  /// Counts over all cases.
   public var totals: WPTTotals
   /// Remarks about the run itself (for example an expected-failure entry that matched no case).
   public var notes: [String]
 
+  /// A report of `cases`; the per-operator counts and the totals are computed from them.
   public init(
     directory: String, deviceName: String, filter: String?, cases: [WPTCaseResult],
     notes: [String] = []

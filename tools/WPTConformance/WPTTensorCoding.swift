@@ -11,7 +11,9 @@ public enum WPTScalar: Sendable, Equatable, CustomStringConvertible {
   /// uint4, uint8, uint32, uint64.
   case unsigned(UInt64)
 
+  /// A float32 element with the bits of `float`.
   public init(float: Float) { self = .float32(float.bitPattern) }
+  /// A float16 element with the bits of `half`.
   public init(half: Float16) { self = .float16(half.bitPattern) }
 
   /// The value as a Double (exact except for integers beyond 2^53).
@@ -24,6 +26,7 @@ public enum WPTScalar: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// Whether the element is a float NaN (any payload).
   public var isNaN: Bool {
     switch self {
     case .float32(let b): Float(bitPattern: b).isNaN
@@ -32,6 +35,7 @@ public enum WPTScalar: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// The value in decimal, floats without a needless ".0".
   public var description: String {
     switch self {
     case .signed(let i): "\(i)"

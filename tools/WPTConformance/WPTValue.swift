@@ -6,11 +6,17 @@ import Foundation
 /// `"NaN"`, `"Infinity"`, `"-Infinity"` and `"-0"` stand for numbers and are accepted wherever
 /// a number is expected (see ``numberValue``).
 public indirect enum WPTValue: Sendable, Equatable, CustomStringConvertible {
+  /// JSON `null`.
   case null
+  /// JSON `true` or `false`.
   case bool(Bool)
+  /// A JSON number.
   case number(Double)
+  /// A JSON string (operand names, enum values, and the special numbers above).
   case string(String)
+  /// A JSON array.
   case array([WPTValue])
+  /// A JSON object, such as an options dictionary.
   case object([String: WPTValue])
 
   /// Converts a value produced by `JSONSerialization`.
@@ -45,6 +51,7 @@ public indirect enum WPTValue: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// A compact JSON-like rendering, object keys sorted.
   public var description: String {
     switch self {
     case .null: "null"
@@ -60,8 +67,11 @@ public indirect enum WPTValue: Sendable, Equatable, CustomStringConvertible {
 
 /// A problem in a case file's structure (not a WebNN error).
 public struct WPTCaseFileError: Error, CustomStringConvertible, Sendable {
+  /// What is wrong, and where.
   public let message: String
+  /// An error with `message`.
   public init(_ message: String) { self.message = message }
+  /// The message.
   public var description: String { message }
 }
 
