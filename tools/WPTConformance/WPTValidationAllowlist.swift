@@ -5,6 +5,7 @@ public enum WPTSpecOutcome: Sendable, CustomStringConvertible {
   /// The call succeeds (with this shape, when given).
   case ok(shape: [Int]?)
 
+  /// `throws TypeError`, `ok` or `ok [shape]`, for the report.
   public var description: String {
     switch self {
     case .typeError: "throws TypeError"
@@ -33,6 +34,7 @@ public struct WPTValidationAllowlistEntry: Sendable {
   /// The spec rule, with the PR that changed it.
   public var reason: String
 
+  /// An entry; `calls` and `argumentsContaining` default to nil (no restriction).
   public init(
     file: String, test: String, calls: [Int]? = nil, argumentsContaining: String? = nil,
     spec: WPTSpecOutcome,

@@ -8,7 +8,9 @@ import WebNNCore
 public struct WPTValidationFile: Sendable {
   /// The file's stem, such as `argMinMax`.
   public var file: String
+  /// The path it was read from.
   public var path: String
+  /// The tests of the file, in file order.
   public var cases: [WPTValidationCase]
   /// Why the file could not be read, if it could not.
   public var problem: String?
@@ -18,24 +20,34 @@ public struct WPTValidationFile: Sendable {
 public struct WPTValidationCase: Sendable {
   /// The WPT file, such as `argMinMax.https.any.js`.
   public var file: String
+  /// The WPT test name.
   public var name: String
+  /// The query string of the test variant that was recorded, such as `?op=add&device=cpu`
+  /// (per-operator files only).
   public var variant: String?
+  /// How many builders the test creates on its context (1 unless the test mixes builders).
   public var builders: Int
   /// The `maxTensorByteLength` the case's shapes were computed from.
   public var dependsOnMaxTensorByteLength: Int?
+  /// The recorded builder calls, in order.
   public var calls: [WPTValidationCall]
 }
 
 /// A `(limit, dataType)` pair the test looked up in `opSupportLimits()`, such as
 /// `("argMin.output", "int64")` or the top-level `("input", "float16")`.
 public struct WPTLimitCheck: Sendable, CustomStringConvertible {
+  /// The limit's path: an operator and argument (`argMin.output`) or a top-level limit (`input`).
   public var limit: String
+  /// The data type looked up, such as `int64`.
   public var dataType: String
+  /// Whether the test found the pair by going through the limits' data type lists rather
+  /// than by looking it up directly.
   public var viaEnumeration: Bool
 
   /// True for the top-level `input`, `constant` and `output` limits.
   public var isTopLevel: Bool { !limit.contains(".") }
 
+  /// `limit dataType`, as in `argMin.output int64`.
   public var description: String { "\(limit) \(dataType)" }
 }
 
@@ -51,6 +63,7 @@ public enum WPTValidationExpectation: Sendable, CustomStringConvertible {
   /// The test does not check success; if the call throws, it must be `ifThrows`.
   case unchecked(ifThrows: String, messageMatches: String?)
 
+  /// The expectation in words, for the report (`throws TypeError`, `ok float32[2, 3]`, ...).
   public var description: String {
     switch self {
     case .throwsError(let name, let pattern):
@@ -77,7 +90,9 @@ public enum WPTValidationExpectation: Sendable, CustomStringConvertible {
 
 /// One builder call of a case.
 public struct WPTValidationCall: Sendable {
+  /// The call's index in its case; `from` references and allowlist entries use it.
   public var id: Int
+  /// Which of the case's builders makes the call (0-based).
   public var builder: Int
   /// The builder method, or `input` / `constant` when the test checks those calls.
   public var op: String
@@ -85,28 +100,42 @@ public struct WPTValidationCall: Sendable {
   public var args: [WPTValue]
   /// The options dictionary, if the call passed one.
   public var options: [String: WPTValue]?
+  /// The `label` of the options, if the call passed one.
   public var label: String?
+  /// The outcome the test asserts, assuming every data type is supported.
   public var expect: WPTValidationExpectation
+  /// The `opSupportLimits()` entries the test consulted before choosing its expectation.
   public var opSupportLimitsChecks: [WPTLimitCheck]
+  /// The outcome the test asserts instead when one of `opSupportLimitsChecks` is unsupported
+  /// (nil: a `TypeError`).
   public var ifNotSupported: WPTValidationExpectation?
   /// The test whose calls check the unsupported case instead (with their own label); this
   /// call then only has to throw.
   public var ifNotSupportedPairedCase: String?
   /// The call exists only for an implementation that lacks one of these pairs.
   public var onlyIfNotSupported: [WPTLimitCheck]?
+  /// An operand comes from an earlier call of the case whose descriptor the recording inferred
+  /// from the spec's formulas; the replay chains the real result instead.
   public var dependsOnMockShape: Bool
+  /// A remark of the recording about the call, if any.
   public var note: String?
 }
 
 /// An operand argument: a graph input or zero-filled constant to create with this descriptor,
 /// or (`from`) the result of an earlier call of the case.
 public struct WPTOperandReference: Sendable {
+  /// The operand's data type, such as `float32`.
   public var dataType: String
+  /// The operand's shape.
   public var shape: [Int]
+  /// The builder that creates or created the operand; a different one than the call's tests
+  /// cross-builder errors.
   public var builder: Int
   /// `input`, `constant` or `output`.
   public var kind: String
+  /// For `output`: the id of the earlier call that produced the operand.
   public var from: Int?
+  /// For `output`: which result of that call, when it has several (default 0).
   public var outputIndex: Int?
 
   /// Reads `{"operand": {...}}`, or nil when `value` is not an operand argument.

@@ -12,9 +12,13 @@ import WebNNCore
 /// print(report.textTable())
 /// ```
 public struct WPTValidationRunner: Sendable {
+  /// The folder of validation vectors.
   public var directory: String
+  /// The deliberate deviations from the vectors.
   public var allowlist: [WPTValidationAllowlistEntry]
 
+  /// A runner for the vectors in `directory` (default: `$WEBNN_WPT_VALIDATION_DIR`, else
+  /// `../shared/wpt-validation`) with the checked-in allowlist.
   public init(
     directory: String? = nil,
     allowlist: [WPTValidationAllowlistEntry] = WPTValidationAllowlistEntry.all

@@ -26,9 +26,13 @@ public struct WPTValidationResult: Codable, Sendable {
   public var test: String
   /// The call's `id` (or the step's `i` in `api.json`); -1 for a whole file or allowlist entry.
   public var call: Int
+  /// The builder method (or API step) called.
   public var op: String
+  /// What became of the call.
   public var status: WPTValidationStatus
+  /// The outcome the vector expects, in words.
   public var expected: String
+  /// The outcome observed, in words (`not run` when the call was skipped).
   public var actual: String
   /// Why the call was skipped, allowlisted or failed.
   public var reason: String?
@@ -39,18 +43,33 @@ public struct WPTValidationResult: Codable, Sendable {
 
 /// Call counts of one file.
 public struct WPTValidationFileSummary: Codable, Sendable {
+  /// The vector file's stem.
   public var file: String
+  /// Calls per ``WPTValidationStatus`` raw value; statuses with no calls are absent.
   public var counts: [String: Int]
 
+  /// The number of calls with `status`.
   public func count(_ status: WPTValidationStatus) -> Int { counts[status.rawValue] ?? 0 }
 }
 
 /// Totals of a replay. `skipped` is every call neither passed nor failed.
 public struct WPTValidationTotals: Codable, Sendable {
-  public var passed = 0, failed = 0, allowlisted = 0, notExpressible = 0, unsupportedOp = 0,
-    notApplicable = 0
+  /// Calls whose outcome is the vector's.
+  public var passed = 0
+  /// Calls whose outcome differs, and allowlist entries that no longer hold.
+  public var failed = 0
+  /// Calls that follow the spec where the vector is older, as the allowlist says.
+  public var allowlisted = 0
+  /// Calls the Swift API cannot express.
+  public var notExpressible = 0
+  /// Calls of operators the builder does not have.
+  public var unsupportedOp = 0
+  /// Calls that do not apply to this context.
+  public var notApplicable = 0
 
+  /// Every call neither passed nor failed.
   public var skipped: Int { allowlisted + notExpressible + unsupportedOp + notApplicable }
+  /// Every call.
   public var calls: Int { passed + failed + skipped }
 
   /// `N passed, N failed, N skipped`.
@@ -60,8 +79,10 @@ public struct WPTValidationTotals: Codable, Sendable {
     case passed, failed, allowlisted, notExpressible, unsupportedOp, notApplicable, skipped, calls
   }
 
+  /// All counts zero.
   public init() {}
 
+  /// Decodes the counts; the derived `skipped` and `calls` are recomputed, not read.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     passed = try c.decode(Int.self, forKey: .passed)
@@ -99,11 +120,16 @@ public struct WPTValidationTotals: Codable, Sendable {
 
 /// The outcome of replaying the validation vectors.
 public struct WPTValidationReport: Codable, Sendable {
+  /// The folder the vectors came from.
   public var directory: String
+  /// The device the builder validated for.
   public var device: String
+  /// The context's `maxTensorByteLength`, which decides the cases that depend on it.
   public var maxTensorByteLength: Int
+  /// One result per call, in replay order.
   public var results: [WPTValidationResult]
 
+  /// Counts over all results.
   public var totals: WPTValidationTotals {
     var totals = WPTValidationTotals()
     for result in results { totals.add(result.status) }
@@ -125,6 +151,7 @@ public struct WPTValidationReport: Codable, Sendable {
     case directory, device, maxTensorByteLength, results, totals, files
   }
 
+  /// A report of `results`; the totals and per-file counts are computed from them.
   public init(
     directory: String, device: String, maxTensorByteLength: Int, results: [WPTValidationResult]
   ) {
@@ -134,6 +161,7 @@ public struct WPTValidationReport: Codable, Sendable {
     self.results = results
   }
 
+  /// Decodes a report written by ``encode(to:)``; the derived totals and files are recomputed.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     directory = try c.decode(String.self, forKey: .directory)
@@ -142,6 +170,7 @@ public struct WPTValidationReport: Codable, Sendable {
     results = try c.decode([WPTValidationResult].self, forKey: .results)
   }
 
+  /// Encodes the results with the derived totals and per-file counts.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(directory, forKey: .directory)
