@@ -16,31 +16,74 @@ public struct MLClampOptions: MLOperatorOptions {
   }
 }
 
-/// Options of ``MLGraphBuilder/elu(_:options:)`` and ``MLGraphBuilder/leakyRelu(_:options:)``.
-public struct MLAlphaOptions: MLOperatorOptions {
+/// Options of ``MLGraphBuilder/elu(_:options:)``.
+///
+/// ```swift
+/// let y = try builder.elu(x, options: .init(alpha: 1))
+/// ```
+public struct MLEluOptions: MLOperatorOptions {
   /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// The coefficient of the negative part; finite. No default here: `elu` passes 1 and
-  /// `leakyRelu` 0.01 when called without options.
+  /// The scale of the negative part; finite. Default 1.
   public var alpha: Double
-  /// Creates options; `label` defaults to `""`.
-  public init(label: String = "", alpha: Double) {
+  /// Creates options with the spec's defaults.
+  public init(label: String = "", alpha: Double = 1) {
     self.label = label
     self.alpha = alpha
   }
 }
 
-/// Options of ``MLGraphBuilder/hardSigmoid(_:options:)`` and ``MLGraphBuilder/linear(_:options:)``.
-public struct MLAlphaBetaOptions: MLOperatorOptions {
+/// Options of ``MLGraphBuilder/leakyRelu(_:options:)``.
+///
+/// ```swift
+/// let y = try builder.leakyRelu(x, options: .init(alpha: 0.01))
+/// ```
+public struct MLLeakyReluOptions: MLOperatorOptions {
   /// A name for the operation, quoted in its error messages. Default `""`.
   public var label: String
-  /// The scale of x; finite. No default here: `hardSigmoid` passes 0.2 and `linear` 1 when
-  /// called without options.
+  /// The slope of the negative part; finite. Default 0.01.
   public var alpha: Double
-  /// The offset; finite. No default here: `hardSigmoid` passes 0.5 and `linear` 0.
+  /// Creates options with the spec's defaults.
+  public init(label: String = "", alpha: Double = 0.01) {
+    self.label = label
+    self.alpha = alpha
+  }
+}
+
+/// Options of ``MLGraphBuilder/hardSigmoid(_:options:)``.
+///
+/// ```swift
+/// let y = try builder.hardSigmoid(x, options: .init(alpha: 0.2, beta: 0.5))
+/// ```
+public struct MLHardSigmoidOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
+  public var label: String
+  /// The slope; finite. Default 0.2.
+  public var alpha: Double
+  /// The offset; finite. Default 0.5.
   public var beta: Double
-  /// Creates options; `label` defaults to `""`.
-  public init(label: String = "", alpha: Double, beta: Double) {
+  /// Creates options with the spec's defaults.
+  public init(label: String = "", alpha: Double = 0.2, beta: Double = 0.5) {
+    self.label = label
+    self.alpha = alpha
+    self.beta = beta
+  }
+}
+
+/// Options of ``MLGraphBuilder/linear(_:options:)``.
+///
+/// ```swift
+/// let y = try builder.linear(x, options: .init(alpha: 1, beta: 0))
+/// ```
+public struct MLLinearOptions: MLOperatorOptions {
+  /// A name for the operation, quoted in its error messages. Default `""`.
+  public var label: String
+  /// The scale; finite. Default 1.
+  public var alpha: Double
+  /// The offset; finite. Default 0.
+  public var beta: Double
+  /// Creates options with the spec's defaults.
+  public init(label: String = "", alpha: Double = 1, beta: Double = 0) {
     self.label = label
     self.alpha = alpha
     self.beta = beta
@@ -87,26 +130,26 @@ extension MLGraphBuilder {
   }
 
   /// max(0, x) + alpha · (e^min(0, x) − 1).
-  public func elu(_ x: MLOperand, options: MLAlphaOptions = .init(alpha: 1)) throws -> MLOperand {
+  public func elu(_ x: MLOperand, options: MLEluOptions = .init()) throws -> MLOperand {
     try parameterized("elu", x, label: options.label) { .elu(alpha: try floatOption(options.alpha, "alpha", x, $0)) }
   }
 
   /// max(0, x) + alpha · min(0, x).
-  public func leakyRelu(_ x: MLOperand, options: MLAlphaOptions = .init(alpha: 0.01)) throws -> MLOperand {
+  public func leakyRelu(_ x: MLOperand, options: MLLeakyReluOptions = .init()) throws -> MLOperand {
     try parameterized("leakyRelu", x, label: options.label) {
       .leakyRelu(alpha: try floatOption(options.alpha, "alpha", x, $0))
     }
   }
 
   /// max(0, min(1, alpha · x + beta)).
-  public func hardSigmoid(_ x: MLOperand, options: MLAlphaBetaOptions = .init(alpha: 0.2, beta: 0.5)) throws -> MLOperand {
+  public func hardSigmoid(_ x: MLOperand, options: MLHardSigmoidOptions = .init()) throws -> MLOperand {
     try parameterized("hardSigmoid", x, label: options.label) {
       .hardSigmoid(alpha: try floatOption(options.alpha, "alpha", x, $0), beta: try floatOption(options.beta, "beta", x, $0))
     }
   }
 
   /// alpha · x + beta.
-  public func linear(_ x: MLOperand, options: MLAlphaBetaOptions = .init(alpha: 1, beta: 0)) throws -> MLOperand {
+  public func linear(_ x: MLOperand, options: MLLinearOptions = .init()) throws -> MLOperand {
     try parameterized("linear", x, label: options.label) {
       .linear(alpha: try floatOption(options.alpha, "alpha", x, $0), beta: try floatOption(options.beta, "beta", x, $0))
     }

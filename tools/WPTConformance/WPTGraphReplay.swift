@@ -139,18 +139,19 @@ struct WPTGraphReplay {
     case "elu", "leakyRelu":
       let x = try args.operand("input")
       let o = try args.options()
-      let options = MLAlphaOptions(
-        label: try o.label(), alpha: try o.double("alpha") ?? (op == "elu" ? 1 : 0.01))
-      return [op == "elu" ? try b.elu(x, options: options) : try b.leakyRelu(x, options: options)]
+      let label = try o.label()
+      let alpha = try o.double("alpha")
+      if op == "elu" { return [try b.elu(x, options: MLEluOptions(label: label, alpha: alpha ?? 1))] }
+      return [try b.leakyRelu(x, options: MLLeakyReluOptions(label: label, alpha: alpha ?? 0.01))]
 
     case "hardSigmoid", "linear":
       let x = try args.operand("input")
       let o = try args.options()
-      let isLinear = op == "linear"
-      let options = MLAlphaBetaOptions(
-        label: try o.label(), alpha: try o.double("alpha") ?? (isLinear ? 1 : 0.2),
-        beta: try o.double("beta") ?? (isLinear ? 0 : 0.5))
-      return [isLinear ? try b.linear(x, options: options) : try b.hardSigmoid(x, options: options)]
+      let (label, alpha, beta) = (try o.label(), try o.double("alpha"), try o.double("beta"))
+      if op == "linear" {
+        return [try b.linear(x, options: MLLinearOptions(label: label, alpha: alpha ?? 1, beta: beta ?? 0))]
+      }
+      return [try b.hardSigmoid(x, options: MLHardSigmoidOptions(label: label, alpha: alpha ?? 0.2, beta: beta ?? 0.5))]
 
     case "softmax":
       let x = try args.operand("input")

@@ -72,17 +72,18 @@ enum WPTValidationOperators {
 
     case "elu", "leakyRelu":
       let x = try a.operand("input")
-      let options = MLAlphaOptions(
-        label: try a.label(), alpha: try a.optionalDouble("alpha") ?? (op == "elu" ? 1 : 0.01))
-      return [op == "elu" ? try b.elu(x, options: options) : try b.leakyRelu(x, options: options)]
+      let label = try a.label()
+      let alpha = try a.optionalDouble("alpha")
+      if op == "elu" { return [try b.elu(x, options: MLEluOptions(label: label, alpha: alpha ?? 1))] }
+      return [try b.leakyRelu(x, options: MLLeakyReluOptions(label: label, alpha: alpha ?? 0.01))]
 
     case "hardSigmoid", "linear":
       let x = try a.operand("input")
-      let isLinear = op == "linear"
-      let options = MLAlphaBetaOptions(
-        label: try a.label(), alpha: try a.optionalDouble("alpha") ?? (isLinear ? 1 : 0.2),
-        beta: try a.optionalDouble("beta") ?? (isLinear ? 0 : 0.5))
-      return [isLinear ? try b.linear(x, options: options) : try b.hardSigmoid(x, options: options)]
+      let (label, alpha, beta) = (try a.label(), try a.optionalDouble("alpha"), try a.optionalDouble("beta"))
+      if op == "linear" {
+        return [try b.linear(x, options: MLLinearOptions(label: label, alpha: alpha ?? 1, beta: beta ?? 0))]
+      }
+      return [try b.hardSigmoid(x, options: MLHardSigmoidOptions(label: label, alpha: alpha ?? 0.2, beta: beta ?? 0.5))]
 
     case "softmax":
       let x = try a.operand("input")
