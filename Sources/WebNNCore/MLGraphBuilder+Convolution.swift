@@ -93,6 +93,27 @@ extension OpCheck {
   }
 }
 
+extension OpCheck {
+  /// The checks every convolution starts with: both operands belong here, share a data type,
+  /// and the window options are well formed.
+  func convolutionOperands(
+    _ input: MLOperand, _ filter: MLOperand, padding: [Int], strides: [Int], dilations: [Int]
+  ) throws -> Window2D {
+    try operand(input, "input")
+    try operand(filter, "filter")
+    try sameType(filter, as: input.dataType, "filter")
+    return try window(padding: padding, strides: strides, dilations: dilations)
+  }
+
+  /// An optional bias of shape [channels] and the input's data type.
+  func bias(_ bias: MLOperand?, channels: Int, type: MLOperandDataType) throws {
+    guard let bias else { return }
+    try operand(bias, "bias")
+    try sameType(bias, as: type, "bias")
+    try shape(bias, [channels], "bias")
+  }
+}
+
 /// [N, C, H, W] of an image operand in `layout`.
 func imageDimensions(_ shape: [Int], _ layout: MLInputOperandLayout) -> (n: Int, c: Int, h: Int, w: Int) {
   layout == .nchw ? (shape[0], shape[1], shape[2], shape[3]) : (shape[0], shape[3], shape[1], shape[2])
@@ -110,10 +131,8 @@ extension MLGraphBuilder {
   /// ```
   public func conv2d(_ input: MLOperand, _ filter: MLOperand, options: MLConv2dOptions = .init()) throws -> MLOperand {
     let check = try begin("conv2d", options.label)
-    try check.operand(input, "input")
-    try check.operand(filter, "filter")
-    try check.sameType(filter, as: input.dataType, "filter")
-    let window = try check.window(padding: options.padding, strides: options.strides, dilations: options.dilations)
+    let window = try check.convolutionOperands(
+      input, filter, padding: options.padding, strides: options.strides, dilations: options.dilations)
     let (n, c, h, w) = imageDimensions(input.shape, options.inputLayout)
     let f = filter.shape
     let (o, i, kh, kw): (Int, Int, Int, Int) =
@@ -128,11 +147,7 @@ extension MLGraphBuilder {
     try check.require(c % g == 0, "groups", "input channels \(c) are not divisible by groups \(g)")
     try check.require(c / g == i, "filter", "input channels per group \(i) do not match \(c)/\(g)")
     try check.require(o % g == 0, "groups", "output channels \(o) are not divisible by groups \(g)")
-    if let bias = options.bias {
-      try check.operand(bias, "bias")
-      try check.sameType(bias, as: input.dataType, "bias")
-      try check.shape(bias, [o], "bias")
-    }
+    try check.bias(options.bias, channels: o, type: input.dataType)
     let oh = try convOutputSize(h, kh, window, axis: 0, check)
     let ow = try convOutputSize(w, kw, window, axis: 1, check)
     return try add1(
@@ -154,10 +169,8 @@ extension MLGraphBuilder {
     throws -> MLOperand
   {
     let check = try begin("convTranspose2d", options.label)
-    try check.operand(input, "input")
-    try check.operand(filter, "filter")
-    try check.sameType(filter, as: input.dataType, "filter")
-    let window = try check.window(padding: options.padding, strides: options.strides, dilations: options.dilations)
+    let window = try check.convolutionOperands(
+      input, filter, padding: options.padding, strides: options.strides, dilations: options.dilations)
     let (n, c, h, w) = imageDimensions(input.shape, options.inputLayout)
     let f = filter.shape
     let (i, og, kh, kw): (Int, Int, Int, Int) =
@@ -174,11 +187,7 @@ extension MLGraphBuilder {
     try check.require(
       !overflow && Validation.isValidDimension(o), "groups",
       "output channels \(og) x groups \(g) is not a valid dimension")
-    if let bias = options.bias {
-      try check.operand(bias, "bias")
-      try check.sameType(bias, as: input.dataType, "bias")
-      try check.shape(bias, [o], "bias")
-    }
+    try check.bias(options.bias, channels: o, type: input.dataType)
     try check.require(options.outputPadding.count == 2, "outputPadding", "expected 2 values")
     try check.unsignedLongs(options.outputPadding, "outputPadding")
     try check.unsignedLongs(options.outputSizes ?? [], "outputSizes")
