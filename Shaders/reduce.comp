@@ -1,8 +1,9 @@
 #version 460
 // The reduce* family, one output per invocation. Floats (float16 included) accumulate in
 // float32; integers in their own 32- or 64-bit type. Defines: X_T/X_C/X_ALIGN, ACC (the
-// accumulator type), REDUCE_KIND: 0 sum, 1 L1, 2 sum of squares, 3 product, 4 mean, 5 L2,
-// 6 log sum, 7 log-sum-exp, 8 max, 9 min.
+// accumulator type), X_UNSIGNED (1 for unsigned integers, whose L1 is the plain sum),
+// REDUCE_KIND: 0 sum, 1 L1, 2 sum of squares, 3 product, 4 mean, 5 L2, 6 log sum,
+// 7 log-sum-exp, 8 max, 9 min.
 // Parameters: [0] input, [1] output slots, [2] output count, [3] kept rank, [4..11] kept
 // shape, [12..19] kept input strides, [20] reduced rank, [21..28] reduced shape,
 // [29..36] reduced input strides, [37] reduced count.
@@ -30,7 +31,9 @@ void main() {
 #endif
   for (uint k = 0u; k < count; ++k) {
     ACC v = ACC(X_C(x.v[base + stridedOffset(k, rank, 21, 29)]));
-#if REDUCE_KIND == 1
+#if REDUCE_KIND == 1 && X_UNSIGNED
+    result += v;
+#elif REDUCE_KIND == 1
     result += abs(v);
 #elif REDUCE_KIND == 2 || REDUCE_KIND == 5
     result += v * v;

@@ -12,7 +12,12 @@ void main() {
   if (i >= P(4)) return;
   uint rank = P(5);
   bool c = uint(CView(slotAddress(P(0))).v[stridedOffset(i, rank, 6, 14)]) != 0u;
-  V_T value = c ? VView(slotAddress(P(1))).v[stridedOffset(i, rank, 6, 22)]
-                : VView(slotAddress(P(2))).v[stridedOffset(i, rank, 6, 30)];
-  VView(slotAddress(P(3))).v[i] = value;
+  // Copied buffer to buffer: 8- and 16-bit types cannot be held in a temporary without the
+  // explicit arithmetic types extensions.
+  VView result = VView(slotAddress(P(3)));
+  if (c) {
+    result.v[i] = VView(slotAddress(P(1))).v[stridedOffset(i, rank, 6, 22)];
+  } else {
+    result.v[i] = VView(slotAddress(P(2))).v[stridedOffset(i, rank, 6, 30)];
+  }
 }

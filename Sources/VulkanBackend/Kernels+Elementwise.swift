@@ -66,6 +66,8 @@ extension UnaryOperator {
       let out = output.glslCompute
       if input.isFloatingPoint && !output.isFloatingPoint {
         // Truncate toward zero through 64 bits, then keep the low bits of the target width.
+        // uint64 values from 2^63 up do not fit int64_t and convert directly.
+        if output == .uint64 { return ("(x >= 9223372036854775808.0 ? uint64_t(x) : uint64_t(int64_t(x)))", p, false) }
         return (output.isSignedInteger ? "\(out)(int64_t(x))" : "\(out)(uint64_t(int64_t(x)))", p, false)
       }
       return ("\(out)(x)", p, false)

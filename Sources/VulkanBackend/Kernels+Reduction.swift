@@ -53,7 +53,8 @@ extension GraphPlan {
     p.append(g.reducedShape.reduce(1, *))
     let type = descriptor(input).dataType
     var defines = typeDefines("X", type)
-    defines["ACC"] = type.isFloatingPoint ? "float" : (type.bitWidth == 64 ? type.glslCompute : type.glslCompute)
+    defines["ACC"] = type.isFloatingPoint ? "float" : type.glslCompute
+    defines["X_UNSIGNED"] = type.isUnsignedInteger ? "1" : "0"
     let kinds: [ReduceKind] = [.sum, .l1, .sumSquare, .product, .mean, .l2, .logSum, .logSumExp, .max, .min]
     defines["REDUCE_KIND"] = "\(kinds.firstIndex(of: kind)!)"
     add(Kernel(shader: "reduce.comp", defines: defines), p, invocations: count, reads: [slot(input)], writes: [slot(output)])

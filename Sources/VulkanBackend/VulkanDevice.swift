@@ -230,6 +230,13 @@ final class VulkanDevice: @unchecked Sendable {
     lock.withLock { vkFreeCommandBuffers(handle, commandPool, 1, &buffer) }
   }
 
+  /// Runs `body`, which records into a command buffer of the shared pool, under the device lock:
+  /// Vulkan requires the pool (so every buffer allocated from it) to be used by one thread at a
+  /// time, and graphs are built and tensors copied from many.
+  func recording<T>(_ body: () throws -> T) rethrows -> T {
+    try lock.withLock { try body() }
+  }
+
   func makeFence() throws -> VkFence {
     var info = VkFenceCreateInfo()
     info.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO
@@ -259,12 +266,14 @@ final class VulkanDevice: @unchecked Sendable {
   func runOnce(_ body: (VkCommandBuffer) -> Void) throws {
     let commandBuffer = try allocateCommandBuffer()
     defer { freeCommandBuffer(commandBuffer) }
-    var begin = VkCommandBufferBeginInfo()
-    begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
-    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT.rawValue
-    try vkCheck(vkBeginCommandBuffer(commandBuffer, &begin), "vkBeginCommandBuffer")
-    body(commandBuffer)
-    try vkCheck(vkEndCommandBuffer(commandBuffer), "vkEndCommandBuffer")
+    try recording {
+      var begin = VkCommandBufferBeginInfo()
+      begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
+      begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT.rawValue
+      try vkCheck(vkBeginCommandBuffer(commandBuffer, &begin), "vkBeginCommandBuffer")
+      body(commandBuffer)
+      try vkCheck(vkEndCommandBuffer(commandBuffer), "vkEndCommandBuffer")
+    }
     let fence = try makeFence()
     defer { vkDestroyFence(handle, fence, nil) }
     try submit(commandBuffer, fence: fence)

@@ -56,7 +56,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     for dispatch in plan.dispatches { pipelines.append(try device.pipelines.pipeline(dispatch.kernel)) }
     commandBuffer = try device.allocateCommandBuffer()
     fence = try device.makeFence()
-    try record(plan.dispatches, pipelines: pipelines, offsets: offsets)
+    try device.recording { try record(plan.dispatches, pipelines: pipelines, offsets: offsets) }
   }
 
   private func record(_ dispatches: [KernelDispatch], pipelines: [VkPipeline], offsets: [Int]) throws {
