@@ -6,6 +6,10 @@
 #extension GL_EXT_shader_16bit_storage : require
 #extension GL_EXT_shader_8bit_storage : require
 #extension GL_EXT_control_flow_attributes : enable
+#ifdef FLOAT16_ARITHMETIC
+// Only kernels that compute in float16 declare it: it needs the device's shaderFloat16.
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#endif
 
 #define WORKGROUP_SIZE 64
 layout(local_size_x = WORKGROUP_SIZE) in;

@@ -55,6 +55,8 @@ struct GraphPlan {
   let ir: GraphIR
   /// Whether kernels may use double precision (erf and gelu do).
   let hasFloat64: Bool
+  /// Whether float16 data may be computed on in float16 (shaderFloat16).
+  let hasFloat16Arithmetic: Bool
   var slotOfOperand: [OperandID: Int] = [:]
   var slotCount = 0
   /// Byte size of each slot that the graph allocates itself (constants and intermediates).
@@ -67,9 +69,10 @@ struct GraphPlan {
   static let maxKernelRank = 8
   static let maxCopyRank = 16
 
-  init(_ ir: GraphIR, hasFloat64: Bool = true) throws {
+  init(_ ir: GraphIR, hasFloat64: Bool = true, hasFloat16Arithmetic: Bool = false) throws {
     self.ir = ir
     self.hasFloat64 = hasFloat64
+    self.hasFloat16Arithmetic = hasFloat16Arithmetic
     let outputOperands = Set(ir.outputs.map(\.operand))
     for (name, operand) in ir.inputs {
       let slot = newSlot()

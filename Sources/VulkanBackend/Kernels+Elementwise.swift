@@ -82,7 +82,12 @@ extension BinaryOperator {
     case .add: return "(a + b)"
     case .sub: return "(a - b)"
     case .mul: return "(a * b)"
-    case .div: return "(a / b)"
+    case .div:
+      // Integer division by zero (and INT_MIN / -1) traps on some devices: give 0 (and the
+      // wrapped negation) instead, which the spec leaves implementation-defined.
+      if type.isFloatingPoint { return "(a / b)" }
+      if type.isUnsignedInteger { return "(b == \(t)(0) ? \(t)(0) : a / b)" }
+      return "(b == \(t)(0) ? \(t)(0) : (b == \(t)(-1) ? -a : a / b))"
     case .max: return "max(a, b)"
     case .min: return "min(a, b)"
     case .pow: return type.isFloatingPoint ? "powFloat(a, b)" : "powInt(a, b)"
@@ -100,13 +105,39 @@ extension BinaryOperator {
   }
 }
 
+extension BinaryOperator {
+  /// Operators whose float16 result is the same whether computed in float16 or in float32 and
+  /// rounded once (float32 has more than twice binary16's precision), so devices with float16
+  /// arithmetic run them natively.
+  static let exactInFloat16: Set<BinaryOperator> = [.add, .sub, .mul, .div, .max, .min]
+}
+
+extension UnaryOperator {
+  /// See ``BinaryOperator/exactInFloat16``.
+  var isExactInFloat16: Bool {
+    switch self {
+    case .abs, .neg, .identity: true
+    default: false
+    }
+  }
+}
+
 extension GraphPlan {
+  /// Computes in float16 for the given roles (their `_C` define) and enables the extension.
+  func useFloat16Arithmetic(_ defines: inout [String: String], roles: [String]) {
+    for role in roles { defines["\(role)_C"] = "float16_t" }
+    defines["FLOAT16_ARITHMETIC"] = "1"
+  }
+
   mutating func emitUnary(_ op: UnaryOperator, _ input: OperandID, _ output: OperandID) throws {
     let x = descriptor(input)
     let y = descriptor(output)
     let (expression, options, needsErf) = op.glsl(input: x.dataType, output: y.dataType)
     var defines = typeDefines("X", x.dataType).merging(typeDefines("Y", y.dataType)) { $1 }
     defines["UNARY(x)"] = expression
+    if x.dataType == .float16 && y.dataType == .float16 && hasFloat16Arithmetic && op.isExactInFloat16 {
+      useFloat16Arithmetic(&defines, roles: ["X", "Y"])
+    }
     if needsErf {
       guard hasFloat64 else {
         throw MLError(.notSupportedError, "\(op.name): this device has no shaderFloat64, which the exact erf needs")
@@ -128,6 +159,9 @@ extension GraphPlan {
     let type = descriptor(a).dataType
     var defines = typeDefines("A", type).merging(typeDefines("Z", z.dataType)) { $1 }
     defines["BINARY(a, b)"] = op.glsl(type)
+    if type == .float16 && hasFloat16Arithmetic && BinaryOperator.exactInFloat16.contains(op) {
+      useFloat16Arithmetic(&defines, roles: ["A", "Z"])
+    }
     var p = Parameters()
     p.append(slot(a))
     p.append(slot(b))

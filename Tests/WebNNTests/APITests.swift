@@ -77,6 +77,23 @@ import WebNN
     expectMLError(.invalidStateError) { _ = try MLGraphBuilder(context).input("x", .init(dataType: .float32, shape: [1])) }
   }
 
+  @Test func integerDivisionByZeroDoesNotCrash() async throws {
+    // The spec leaves these results open; they must not trap the device or the process.
+    let context = try await sharedContext()
+    let builder = MLGraphBuilder(context)
+    let a = try builder.input("a", .init(dataType: .int32, shape: [3]))
+    let b = try builder.input("b", .init(dataType: .int32, shape: [3]))
+    let graph = try await builder.build(["q": try builder.div(a, b)])
+    let tensors = try await [("a", true), ("b", true), ("q", false)].asyncMap { name, writable in
+      try await context.createTensor(.init(dataType: .int32, shape: [3], readable: !writable, writable: writable))
+    }
+    try context.writeTensor(tensors[0], [7, Int32.min, -9] as [Int32])
+    try context.writeTensor(tensors[1], [0, -1, 2] as [Int32])
+    try context.dispatch(graph, inputs: ["a": tensors[0], "b": tensors[1]], outputs: ["q": tensors[2]])
+    #expect(try await context.readTensor(tensors[2], as: Int32.self) == [0, Int32.min, -4])
+    expectNoValidationMessages()
+  }
+
   @Test func tensorsLargerThanOneStorageBindingWork() async throws {
     // 40M float32 elements = 160 MB, beyond lavapipe's 128 MiB maxStorageBufferRange.
     let context = try await sharedContext()
@@ -145,5 +162,13 @@ import WebNN
     #expect(limits["conv2d"]?["input"]?.rankRange == 4...4)
     #expect(limits["add"]?["a"]?.dataTypes.contains(.int64) == true)
     #expect(limits.maxTensorByteLength > 0)
+  }
+}
+
+extension Array {
+  func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+    var results: [T] = []
+    for element in self { results.append(try await transform(element)) }
+    return results
   }
 }

@@ -975,7 +975,7 @@ private func conv2dReference(_ x: HostTensor, _ w: HostTensor, _ bias: HostTenso
 private func convTranspose2dReference(_ x: HostTensor, _ w: HostTensor, _ bias: HostTensor, _ g: Window, size: [Int])
   -> HostTensor
 {
-  let (n, c, ih, iw) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+  let (n, c) = (x.shape[0], x.shape[1])
   let (og, kh, kw) = (w.shape[1], w.shape[2], w.shape[3])
   let o = og * g.groups
   let cg = c / g.groups
