@@ -29,24 +29,13 @@ struct DeviceInfo {
     vkGetPhysicalDeviceQueueFamilyProperties(physical, &familyCount, &families)
     computeQueueFamily = families.firstIndex { $0.queueFlags & VK_QUEUE_COMPUTE_BIT.rawValue != 0 }.map { UInt32($0) }
 
-    let v11 = UnsafeMutablePointer<VkPhysicalDeviceVulkan11Features>.allocate(capacity: 1)
-    let v12 = UnsafeMutablePointer<VkPhysicalDeviceVulkan12Features>.allocate(capacity: 1)
-    defer {
-      v11.deallocate()
-      v12.deallocate()
+    var chain = FeatureChain()
+    if properties.apiVersion >= vkMakeVersion(1, 2, 0) {
+      chain.withChain { vkGetPhysicalDeviceFeatures2(physical, $0) }
     }
-    v11.initialize(to: .init())
-    v11.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES
-    v12.initialize(to: .init())
-    v12.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES
-    v11.pointee.pNext = UnsafeMutableRawPointer(v12)
-    var features2 = VkPhysicalDeviceFeatures2()
-    features2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2
-    features2.pNext = UnsafeMutableRawPointer(v11)
-    if properties.apiVersion >= vkMakeVersion(1, 2, 0) { vkGetPhysicalDeviceFeatures2(physical, &features2) }
-    features = features2.features
-    vulkan11 = v11.pointee
-    vulkan12 = v12.pointee
+    features = chain.core
+    vulkan11 = chain.vulkan11
+    vulkan12 = chain.vulkan12
 
     var maintenance3 = VkPhysicalDeviceMaintenance3Properties()
     maintenance3.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES
@@ -114,6 +103,42 @@ func selectDevice(_ candidates: [DeviceInfo], options: MLContextOptions, overrid
   return usable[0]
 }
 
+/// The core, Vulkan 1.1 and Vulkan 1.2 feature structs, linked into one pNext chain while
+/// `withChain` runs (for querying and for enabling features alike).
+struct FeatureChain {
+  var core = VkPhysicalDeviceFeatures()
+  var vulkan11 = VkPhysicalDeviceVulkan11Features()
+  var vulkan12 = VkPhysicalDeviceVulkan12Features()
+
+  mutating func withChain<R>(_ body: (UnsafeMutablePointer<VkPhysicalDeviceFeatures2>) throws -> R) rethrows -> R {
+    let v11 = UnsafeMutablePointer<VkPhysicalDeviceVulkan11Features>.allocate(capacity: 1)
+    let v12 = UnsafeMutablePointer<VkPhysicalDeviceVulkan12Features>.allocate(capacity: 1)
+    let features2 = UnsafeMutablePointer<VkPhysicalDeviceFeatures2>.allocate(capacity: 1)
+    defer {
+      v11.deallocate()
+      v12.deallocate()
+      features2.deallocate()
+    }
+    v12.initialize(to: vulkan12)
+    v12.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES
+    v12.pointee.pNext = nil
+    v11.initialize(to: vulkan11)
+    v11.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES
+    v11.pointee.pNext = UnsafeMutableRawPointer(v12)
+    features2.initialize(to: VkPhysicalDeviceFeatures2())
+    features2.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2
+    features2.pointee.pNext = UnsafeMutableRawPointer(v11)
+    features2.pointee.features = core
+    let result = try body(features2)
+    core = features2.pointee.features
+    vulkan11 = v11.pointee
+    vulkan12 = v12.pointee
+    vulkan11.pNext = nil
+    vulkan12.pNext = nil
+    return result
+  }
+}
+
 /// The logical device with its queue, command pool and memory types. Owns queue
 /// synchronization: submissions go through `submit`.
 final class VulkanDevice: @unchecked Sendable {
@@ -135,30 +160,18 @@ final class VulkanDevice: @unchecked Sendable {
     self.info = info
     queueFamily = info.computeQueueFamily!
 
-    let v11 = UnsafeMutablePointer<VkPhysicalDeviceVulkan11Features>.allocate(capacity: 1)
-    let v12 = UnsafeMutablePointer<VkPhysicalDeviceVulkan12Features>.allocate(capacity: 1)
-    defer {
-      v11.deallocate()
-      v12.deallocate()
-    }
-    v11.initialize(to: .init())
-    v11.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES
-    v11.pointee.storageBuffer16BitAccess = 1
-    v12.initialize(to: .init())
-    v12.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES
-    v12.pointee.bufferDeviceAddress = 1
-    v12.pointee.storageBuffer8BitAccess = 1
-    v12.pointee.shaderInt8 = info.vulkan12.shaderInt8
-    v12.pointee.shaderFloat16 = info.vulkan12.shaderFloat16
-    v12.pointee.scalarBlockLayout = info.vulkan12.scalarBlockLayout
-    v11.pointee.pNext = UnsafeMutableRawPointer(v12)
-    var features2 = VkPhysicalDeviceFeatures2()
-    features2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2
-    features2.pNext = UnsafeMutableRawPointer(v11)
-    features2.features.shaderInt64 = 1
-    features2.features.shaderInt16 = info.features.shaderInt16
+    // Enable what the kernels need, plus the optional features they use where present.
+    var chain = FeatureChain()
+    chain.vulkan11.storageBuffer16BitAccess = 1
+    chain.vulkan12.bufferDeviceAddress = 1
+    chain.vulkan12.storageBuffer8BitAccess = 1
+    chain.vulkan12.shaderInt8 = info.vulkan12.shaderInt8
+    chain.vulkan12.shaderFloat16 = info.vulkan12.shaderFloat16
+    chain.vulkan12.scalarBlockLayout = info.vulkan12.scalarBlockLayout
+    chain.core.shaderInt64 = 1
+    chain.core.shaderInt16 = info.features.shaderInt16
     // erf and gelu evaluate in double precision where the device has it.
-    features2.features.shaderFloat64 = info.features.shaderFloat64
+    chain.core.shaderFloat64 = info.features.shaderFloat64
 
     var priority: Float = 1
     var device: VkDevice?
@@ -170,7 +183,7 @@ final class VulkanDevice: @unchecked Sendable {
       queueInfo.queueCount = 1
       queueInfo.pQueuePriorities = priorityPointer
       try withUnsafePointer(to: &queueInfo) { queuePointer in
-        try withUnsafeMutablePointer(to: &features2) { featuresPointer in
+        try chain.withChain { featuresPointer in
           var create = VkDeviceCreateInfo()
           create.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO
           create.pNext = UnsafeRawPointer(featuresPointer)
