@@ -86,8 +86,10 @@ extension BinaryOperator {
       // Integer division by zero (and INT_MIN / -1) traps on some devices: give 0 (and the
       // wrapped negation) instead, which the spec leaves implementation-defined.
       if type.isFloatingPoint { return "(a / b)" }
-      if type.isUnsignedInteger { return "(b == \(t)(0) ? \(t)(0) : a / b)" }
-      return "(b == \(t)(0) ? \(t)(0) : (b == \(t)(-1) ? -a : a / b))"
+      // Both sides of ?: may be evaluated, so the divisor itself is made safe too.
+      if type.isUnsignedInteger { return "(b == \(t)(0) ? \(t)(0) : a / max(b, \(t)(1)))" }
+      let safe = "((b == \(t)(0) || b == \(t)(-1)) ? \(t)(1) : b)"
+      return "(b == \(t)(0) ? \(t)(0) : (b == \(t)(-1) ? -a : a / \(safe)))"
     case .max: return "max(a, b)"
     case .min: return "min(a, b)"
     case .pow: return type.isFloatingPoint ? "powFloat(a, b)" : "powInt(a, b)"

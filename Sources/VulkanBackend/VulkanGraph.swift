@@ -17,6 +17,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   private let fence: VkFence
   private let lock = NSLock()
   private var inFlight = false
+  /// The tensors bound to the run in flight: they must outlive it even if the caller lets go.
+  private var boundTensors: [VulkanTensor] = []
   private var destroyed = false
   let dispatchCount: Int
 
@@ -118,6 +120,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       vkResetFences(device.handle, 1, [fence])
       try device.submit(commandBuffer, fence: fence)
       inFlight = true
+      boundTensors = Array(inputs.values) + Array(outputs.values)
     }
   }
 
@@ -125,6 +128,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     if inFlight {
       try device.wait(fence)
       inFlight = false
+      boundTensors = []
     }
   }
 
@@ -137,6 +141,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       destroyed = true
       if inFlight { try? device.wait(fence) }
       inFlight = false
+      boundTensors = []
       device.freeCommandBuffer(commandBuffer)
       vkDestroyFence(device.handle, fence, nil)
       ownedBuffers.forEach { $0.destroy() }
@@ -153,11 +158,18 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
 final class VulkanTensor: MLBackendTensor, @unchecked Sendable {
   let buffer: VulkanBuffer
   let byteLength: Int
+  /// Waits for queued work that may still use the memory.
+  private let waitForUsers: @Sendable () -> Void
 
-  init(buffer: VulkanBuffer, byteLength: Int) {
+  init(buffer: VulkanBuffer, byteLength: Int, waitForUsers: @escaping @Sendable () -> Void) {
     self.buffer = buffer
     self.byteLength = byteLength
+    self.waitForUsers = waitForUsers
   }
 
-  func destroy() { buffer.destroy() }
+  /// Frees the memory once no queued dispatch can still read or write it.
+  func destroy() {
+    waitForUsers()
+    buffer.destroy()
+  }
 }

@@ -78,7 +78,9 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
 
   func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor {
     try checkAlive("createTensor")
-    return VulkanTensor(buffer: try VulkanBuffer(device: device, size: descriptor.byteLength), byteLength: descriptor.byteLength)
+    return VulkanTensor(
+      buffer: try VulkanBuffer(device: device, size: descriptor.byteLength), byteLength: descriptor.byteLength,
+      waitForUsers: { [weak self] in try? self?.waitForGraphs() })
   }
 
   func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws {

@@ -77,6 +77,21 @@ import WebNN
     expectMLError(.invalidStateError) { _ = try MLGraphBuilder(context).input("x", .init(dataType: .float32, shape: [1])) }
   }
 
+  @Test func tensorsDestroyedAfterDispatchStayValidUntilTheRunEnds() async throws {
+    let context = try await sharedContext()
+    let builder = MLGraphBuilder(context)
+    let x = try builder.input("x", .init(dataType: .float32, shape: [1 << 20]))
+    let graph = try await builder.build(["y": try builder.sqrt(x)])
+    let input = try await context.createTensor(.init(dataType: .float32, shape: [1 << 20], writable: true))
+    let output = try await context.createTensor(.init(dataType: .float32, shape: [1 << 20], readable: true))
+    try context.writeTensor(input, [Float](repeating: 16, count: 1 << 20))
+    try context.dispatch(graph, inputs: ["x": input], outputs: ["y": output])
+    input.destroy()  // waits for the run that reads it before freeing the memory
+    let y = try await context.readTensor(output, as: Float.self)
+    #expect(y.allSatisfy { $0 == 4 })
+    expectNoValidationMessages()
+  }
+
   @Test func integerDivisionByZeroDoesNotCrash() async throws {
     // The spec leaves these results open; they must not trap the device or the process.
     let context = try await sharedContext()
