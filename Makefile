@@ -14,6 +14,8 @@ DEBIAN_PACKAGES := libvulkan-dev mesa-vulkan-drivers glslc libshaderc-dev glslan
 # Tests that use `@testable import` only compile against modules built for testing, which a
 # release build is not unless asked.
 TEST_FLAGS := $(if $(shell grep -rl --include='*.swift' '@testable' Tests 2>/dev/null),-Xswiftc -enable-testing)
+# The codebase is warning-free; the test build keeps it so.
+TEST_FLAGS += -Xswiftc -warnings-as-errors
 
 # $(call timed,NAME,COMMAND): runs COMMAND, then prints how long it took (also when it fails).
 timed = start=$$SECONDS; $(2); rc=$$?; echo "== $(1): $$((SECONDS - start)) s (exit $$rc)"; exit $$rc
