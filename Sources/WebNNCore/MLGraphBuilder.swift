@@ -185,7 +185,7 @@ public final class MLGraphBuilder: Sendable {
       let argument = outputs.count == 1 ? "output" : "output \(i)"
       try checkTensorDescriptor(
         descriptor, call: check.name, argument: argument,
-        limits: ArgumentSpec(dataTypes: OperatorTable.graphConstant.dataTypes, ranks: OperatorTable.anyRank))
+        limits: OperatorTable.graphOutput)
     }
     return state.withLock { s in
       let nodeIndex = s.ir.nodes.count

@@ -37,7 +37,7 @@ public struct MLOpSupportLimits: Sendable {
     maxTensorByteLength = capabilities.maxTensorByteLength
     input = narrow(OperatorTable.graphInput)
     constant = narrow(OperatorTable.graphConstant)
-    output = narrow(OperatorTable.graphInput)
+    output = narrow(OperatorTable.graphOutput)
     operators = OperatorTable.operators.mapValues { $0.mapValues(narrow) }
   }
 }
@@ -66,6 +66,8 @@ enum OperatorTable {
 
   static let graphInput = ArgumentSpec(dataTypes: all, ranks: anyRank)
   static let graphConstant = ArgumentSpec(dataTypes: all.union([.int4, .uint4]), ranks: anyRank)
+  /// Operator results, graph outputs included: quantizeLinear may produce 4-bit data.
+  static let graphOutput = ArgumentSpec(dataTypes: all.union([.int4, .uint4]), ranks: anyRank)
 
   static func spec(_ types: Set<MLOperandDataType>, _ ranks: ClosedRange<Int> = anyRank) -> ArgumentSpec {
     ArgumentSpec(dataTypes: types, ranks: ranks)
