@@ -48,6 +48,7 @@ demo: deps
 # Builds everything once (library, `webnn` tool, tests), runs the tests, then the conformance
 # vectors; the Khronos validation layer is on for both, and any message it prints is a failure.
 test: deps
+	@$(call timed,swift format lint,$(SWIFT) format lint --strict --recursive Sources tools Tests Package.swift)
 	@$(call timed,build,$(SWIFT) build -c release --build-tests $(TEST_FLAGS))
 	@$(call timed,swift test,WEBNN_VALIDATION=1 $(SWIFT) test -c release --skip-build $(TEST_FLAGS))
 	@$(call timed,webnn wpt,WEBNN_VALIDATION=1 .build/release/webnn wpt)
@@ -57,8 +58,9 @@ wpt: deps
 	$(SWIFT) build -c release --product webnn
 	.build/release/webnn wpt
 
+# Formats with the settings in .swift-format; `make test` fails on anything left unformatted.
 format:
-	$(SWIFT) format --in-place --recursive Sources tools Tests
+	$(SWIFT) format --in-place --recursive Sources tools Tests Package.swift
 
 # Renders the DocC catalog of WebNNCore into .build-docs/WebNNCore.doccarchive. WebNNCore has no
 # system dependencies, so this needs neither `deps` nor a build of the whole package.

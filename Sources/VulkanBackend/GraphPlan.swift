@@ -159,7 +159,9 @@ struct GraphPlan {
     p.append(region, padTo: Self.maxCopyRank, fill: 1)
     p.append(sourceStrides, padTo: Self.maxCopyRank)
     p.append(destinationStrides, padTo: Self.maxCopyRank)
-    add(Kernel(shader: "strided_copy.comp", defines: bitsDefines(type)), p, invocations: count, reads: [source], writes: [destination])
+    add(
+      Kernel(shader: "strided_copy.comp", defines: bitsDefines(type)), p, invocations: count, reads: [source],
+      writes: [destination])
   }
 
   mutating func emit(_ node: Node) throws {

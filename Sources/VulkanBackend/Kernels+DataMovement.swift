@@ -13,7 +13,8 @@ extension GraphPlan {
     let out = descriptor(output)
     stridedCopy(
       from: slot(input), to: slot(output), type: out.dataType, region: out.shape,
-      sourceStrides: broadcastStrides(descriptor(input).shape, to: out.shape), destinationStrides: contiguousStrides(out.shape))
+      sourceStrides: broadcastStrides(descriptor(input).shape, to: out.shape),
+      destinationStrides: contiguousStrides(out.shape))
   }
 
   mutating func emitTile(_ input: OperandID, _ repetitions: [Int], _ output: OperandID) {
@@ -83,7 +84,9 @@ extension GraphPlan {
     }
   }
 
-  mutating func emitPad(_ input: OperandID, _ beginning: [Int], _ mode: MLPaddingMode, _ value: MLNumber, _ output: OperandID) {
+  mutating func emitPad(
+    _ input: OperandID, _ beginning: [Int], _ mode: MLPaddingMode, _ value: MLNumber, _ output: OperandID
+  ) {
     let inShape = descriptor(input).shape
     let out = descriptor(output)
     var p = Parameters()
@@ -97,7 +100,8 @@ extension GraphPlan {
     p.append(contiguousStrides(inShape), padTo: Self.maxKernelRank)
     p.append(mode == .constant ? 0 : (mode == .edge ? 1 : 2))
     let bytes = value.bytes(as: out.dataType) + [UInt8](repeating: 0, count: 8)
-    p.append(bits64: bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+    p.append(
+      bits64: bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
     add(
       Kernel(shader: "pad.comp", defines: bitsDefines(out.dataType)), p, invocations: out.elementCount,
       reads: [slot(input)], writes: [slot(output)])

@@ -3,7 +3,9 @@ import WebNNCore
 /// GLSL for one element-wise operator: an expression over `x` (or `a`, `b`) in the compute type,
 /// with options read from the parameter block at word 3 onwards (unary kernels).
 extension UnaryOperator {
-  func glsl(input: MLOperandDataType, output: MLOperandDataType) -> (expression: String, options: Parameters, needsErf: Bool) {
+  func glsl(input: MLOperandDataType, output: MLOperandDataType) -> (
+    expression: String, options: Parameters, needsErf: Bool
+  ) {
     var p = Parameters()
     let isFloat = input.isFloatingPoint
     let zero = "\(input.glslCompute)(0)"
@@ -178,7 +180,8 @@ extension GraphPlan {
       reads: [slot(a), slot(b)], writes: [slot(output)])
   }
 
-  mutating func emitWhere(_ condition: OperandID, _ trueValue: OperandID, _ falseValue: OperandID, _ output: OperandID) {
+  mutating func emitWhere(_ condition: OperandID, _ trueValue: OperandID, _ falseValue: OperandID, _ output: OperandID)
+  {
     let out = descriptor(output)
     var p = Parameters()
     for operand in [condition, trueValue, falseValue, output] { p.append(slot(operand)) }
@@ -191,6 +194,7 @@ extension GraphPlan {
     let type = out.dataType
     add(
       Kernel(shader: "where.comp", defines: ["V_T": type.glslBits, "V_ALIGN": "\(type.glslAlignment)"]), p,
-      invocations: out.elementCount, reads: [slot(condition), slot(trueValue), slot(falseValue)], writes: [slot(output)])
+      invocations: out.elementCount, reads: [slot(condition), slot(trueValue), slot(falseValue)], writes: [slot(output)]
+    )
   }
 }

@@ -104,7 +104,8 @@ extension GraphPlan {
       case .ihwo: ([f[3], f[0], f[1], f[2]], [fs[3], fs[0], fs[1], fs[2]])
       }
     emitConvolution(
-      "conv2d.comp", input, filter, bias, window, groups, inputLayout, kernel: (sizes[2], sizes[3]), filterStrides: strides,
+      "conv2d.comp", input, filter, bias, window, groups, inputLayout, kernel: (sizes[2], sizes[3]),
+      filterStrides: strides,
       output)
   }
 

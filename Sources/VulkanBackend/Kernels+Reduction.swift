@@ -2,7 +2,9 @@ import WebNNCore
 
 extension GraphPlan {
   /// Splits a shape into kept and reduced dimensions, with the input strides of each.
-  func reductionGeometry(_ shape: [Int], reducedAxes: [Int]) -> (keptShape: [Int], keptStrides: [Int], reducedShape: [Int], reducedStrides: [Int]) {
+  func reductionGeometry(_ shape: [Int], reducedAxes: [Int]) -> (
+    keptShape: [Int], keptStrides: [Int], reducedShape: [Int], reducedStrides: [Int]
+  ) {
     let strides = contiguousStrides(shape)
     var result: ([Int], [Int], [Int], [Int]) = ([], [], [], [])
     for d in shape.indices {
@@ -57,7 +59,9 @@ extension GraphPlan {
     defines["X_UNSIGNED"] = type.isUnsignedInteger ? "1" : "0"
     let kinds: [ReduceKind] = [.sum, .l1, .sumSquare, .product, .mean, .l2, .logSum, .logSumExp, .max, .min]
     defines["REDUCE_KIND"] = "\(kinds.firstIndex(of: kind)!)"
-    add(Kernel(shader: "reduce.comp", defines: defines), p, invocations: count, reads: [slot(input)], writes: [slot(output)])
+    add(
+      Kernel(shader: "reduce.comp", defines: defines), p, invocations: count, reads: [slot(input)],
+      writes: [slot(output)])
   }
 
   mutating func emitArgMinMax(_ isMax: Bool, _ input: OperandID, _ axis: Int, _ output: OperandID) {
@@ -69,9 +73,13 @@ extension GraphPlan {
     p.append(count)
     p.append(size)
     p.append(inner)
-    var defines = typeDefines("X", descriptor(input).dataType).merging(typeDefines("Y", descriptor(output).dataType)) { $1 }
+    var defines = typeDefines("X", descriptor(input).dataType).merging(typeDefines("Y", descriptor(output).dataType)) {
+      $1
+    }
     defines["IS_MAX"] = isMax ? "1" : "0"
-    add(Kernel(shader: "arg_min_max.comp", defines: defines), p, invocations: count, reads: [slot(input)], writes: [slot(output)])
+    add(
+      Kernel(shader: "arg_min_max.comp", defines: defines), p, invocations: count, reads: [slot(input)],
+      writes: [slot(output)])
   }
 
   mutating func emitBatchNormalization(
@@ -93,8 +101,10 @@ extension GraphPlan {
     p.append(float: epsilon)
     let type = descriptor(input).dataType
     add(
-      Kernel(shader: "batch_normalization.comp", defines: ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]), p,
-      invocations: descriptor(input).elementCount, reads: [input, mean, variance].map(slot) + [scale, bias].compactMap { $0.map(slot) },
+      Kernel(shader: "batch_normalization.comp", defines: ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]),
+      p,
+      invocations: descriptor(input).elementCount,
+      reads: [input, mean, variance].map(slot) + [scale, bias].compactMap { $0.map(slot) },
       writes: [slot(output)])
   }
 
@@ -134,7 +144,9 @@ extension GraphPlan {
     p.append(reducedAxes.map { scaleStrideOfAxis[$0] ?? 0 }, padTo: Self.maxKernelRank)
     let type = descriptor(input).dataType
     add(
-      Kernel(shader: "mean_variance_normalization.comp", defines: ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]),
+      Kernel(
+        shader: "mean_variance_normalization.comp",
+        defines: ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]),
       p, invocations: groups, reads: [slot(input)] + [scale, bias].compactMap { $0.map(slot) }, writes: [slot(output)])
   }
 }

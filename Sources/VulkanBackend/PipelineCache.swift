@@ -9,7 +9,9 @@ struct Kernel: Hashable {
   let shader: String
   let defines: [String: String]
 
-  var key: String { shader + "|" + defines.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";") }
+  var key: String {
+    shader + "|" + defines.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+  }
 }
 
 final class PipelineCache: @unchecked Sendable {
@@ -53,7 +55,8 @@ final class PipelineCache: @unchecked Sendable {
       var module: VkShaderModule?
       try words.withUnsafeBufferPointer { pointer in
         moduleInfo.pCode = pointer.baseAddress
-        try vkCheck(vkCreateShaderModule(device.handle, &moduleInfo, nil, &module), "vkCreateShaderModule(\(kernel.shader))")
+        try vkCheck(
+          vkCreateShaderModule(device.handle, &moduleInfo, nil, &module), "vkCreateShaderModule(\(kernel.shader))")
       }
       defer { vkDestroyShaderModule(device.handle, module, nil) }
       var pipeline: VkPipeline?
@@ -68,7 +71,8 @@ final class PipelineCache: @unchecked Sendable {
         info.stage = stage
         info.layout = layout
         try vkCheck(
-          vkCreateComputePipelines(device.handle, nil, 1, &info, nil, &pipeline), "vkCreateComputePipelines(\(kernel.shader))")
+          vkCreateComputePipelines(device.handle, nil, 1, &info, nil, &pipeline),
+          "vkCreateComputePipelines(\(kernel.shader))")
       }
       pipelines[key] = pipeline
       return pipeline!

@@ -83,7 +83,8 @@ enum ShaderCompiler {
       defer { shaderc_compiler_release(compiler) }
       let options = shaderc_compile_options_initialize()
       defer { shaderc_compile_options_release(options) }
-      shaderc_compile_options_set_target_env(options, shaderc_target_env_vulkan, UInt32(shaderc_env_version_vulkan_1_3.rawValue))
+      shaderc_compile_options_set_target_env(
+        options, shaderc_target_env_vulkan, UInt32(shaderc_env_version_vulkan_1_3.rawValue))
       shaderc_compile_options_set_target_spirv(options, shaderc_spirv_version_1_5)
       shaderc_compile_options_set_optimization_level(options, shaderc_optimization_level_performance)
       let result = source.withCString { text in

@@ -82,7 +82,8 @@ func selectDevice(_ candidates: [DeviceInfo], options: MLContextOptions, overrid
     guard let chosen else {
       throw MLError(
         .notSupportedError,
-        "WEBNN_VULKAN_DEVICE=\(override) matches none of: \(candidates.enumerated().map { "\($0.offset): \($0.element.name)" }.joined(separator: ", "))")
+        "WEBNN_VULKAN_DEVICE=\(override) matches none of: \(candidates.enumerated().map { "\($0.offset): \($0.element.name)" }.joined(separator: ", "))"
+      )
     }
     if let reason = chosen.unsuitability { throw MLError(.notSupportedError, "\(chosen.name): \(reason)") }
     return chosen
@@ -208,7 +209,9 @@ final class VulkanDevice: @unchecked Sendable {
 
     var memory = VkPhysicalDeviceMemoryProperties()
     vkGetPhysicalDeviceMemoryProperties(info.physical, &memory)
-    let types = withUnsafeBytes(of: memory.memoryTypes) { Array($0.bindMemory(to: VkMemoryType.self).prefix(Int(memory.memoryTypeCount))) }
+    let types = withUnsafeBytes(of: memory.memoryTypes) {
+      Array($0.bindMemory(to: VkMemoryType.self).prefix(Int(memory.memoryTypeCount)))
+    }
     func find(_ flags: UInt32) -> UInt32? {
       types.firstIndex { $0.propertyFlags & flags == flags }.map { UInt32($0) }
     }

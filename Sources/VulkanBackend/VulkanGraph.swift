@@ -76,7 +76,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       if !written.isDisjoint(with: dispatch.reads) || !written.union(read).isDisjoint(with: dispatch.writes) {
         memoryBarrier(
           from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
-          to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
+          to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+          VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
         written.removeAll()
         read.removeAll()
       }
@@ -144,7 +145,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       boundTensors = []
       device.freeCommandBuffer(commandBuffer)
       vkDestroyFence(device.handle, fence, nil)
-      ownedBuffers.forEach { $0.destroy() }
+      for buffer in ownedBuffers { buffer.destroy() }
       ownedBuffers = []
       table.destroy()
       parameters.destroy()

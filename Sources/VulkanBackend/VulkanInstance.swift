@@ -16,7 +16,8 @@ final class VulkanInstance: @unchecked Sendable {
     if validation && !layerNames.contains("VK_LAYER_KHRONOS_validation") {
       throw MLError(
         .notSupportedError,
-        "WEBNN_VALIDATION is set but VK_LAYER_KHRONOS_validation is not installed (apt-get install vulkan-validationlayers)")
+        "WEBNN_VALIDATION is set but VK_LAYER_KHRONOS_validation is not installed (apt-get install vulkan-validationlayers)"
+      )
     }
     let enabledLayers = validation ? ["VK_LAYER_KHRONOS_validation"] : []
     let enabledExtensions = validation ? ["VK_EXT_debug_utils"] : []
@@ -89,9 +90,11 @@ let noDeviceMessage =
   "no Vulkan device found: install a driver (on Debian: apt-get install mesa-vulkan-drivers libvulkan1 for the lavapipe CPU device)"
 
 /// Calls `body` with a C array of C strings that lives for the duration of the call.
-func withCStrings<R>(_ strings: [String], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) throws -> R) rethrows -> R {
+func withCStrings<R>(_ strings: [String], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) throws -> R) rethrows
+  -> R
+{
   let owned = strings.map { strdup($0) }
-  defer { owned.forEach { free($0) } }
+  defer { for pointer in owned { free(pointer) } }
   let pointers = owned.map { UnsafePointer($0) }
   return try pointers.withUnsafeBufferPointer(body)
 }

@@ -57,7 +57,9 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
     self.device = device
     // int4/uint4 (packed) are constants and (de)quantization operands only; the operator table
     // keeps them away from every other operator.
-    var types: Set<MLOperandDataType> = [.float32, .int32, .uint32, .int8, .uint8, .float16, .int64, .uint64, .int4, .uint4]
+    var types: Set<MLOperandDataType> = [
+      .float32, .int32, .uint32, .int8, .uint8, .float16, .int64, .uint64, .int4, .uint4,
+    ]
     if device.info.vulkan11.storageBuffer16BitAccess == 0 { types.remove(.float16) }
     capabilities = MLBackendCapabilities(
       deviceName: device.info.name,

@@ -124,7 +124,8 @@ public final class MLContext: Sendable {
     let limit = backend.capabilities.maxTensorByteLength
     if descriptor.byteLength > limit {
       throw MLError.type(
-        "\(call): descriptor: \(descriptor) is \(descriptor.byteLength) bytes, over the device's maxTensorByteLength \(limit)")
+        "\(call): descriptor: \(descriptor) is \(descriptor.byteLength) bytes, over the device's maxTensorByteLength \(limit)"
+      )
     }
   }
 
@@ -259,7 +260,8 @@ public final class MLContext: Sendable {
 
   /// Destroys the context with all its graphs and tensors; ``lost`` resolves.
   public func destroy() {
-    let released = state.withLock { s -> (MLContextLostInfo, [CheckedContinuation<MLContextLostInfo, Never>], [MLTensor], [MLGraph])? in
+    let released = state.withLock {
+      s -> (MLContextLostInfo, [CheckedContinuation<MLContextLostInfo, Never>], [MLTensor], [MLGraph])? in
       guard s.lostInfo == nil else { return nil }
       let info = MLContextLostInfo(message: "The context was destroyed.")
       s.lostInfo = info
@@ -267,10 +269,10 @@ public final class MLContext: Sendable {
       return (info, s.lostWaiters, s.tensors.compactMap(\.value), s.graphs.compactMap(\.value))
     }
     guard let (info, waiters, tensors, graphs) = released else { return }
-    graphs.forEach { $0.destroy() }
-    tensors.forEach { $0.destroy() }
+    for graph in graphs { graph.destroy() }
+    for tensor in tensors { tensor.destroy() }
     backend.destroy()
-    waiters.forEach { $0.resume(returning: info) }
+    for waiter in waiters { waiter.resume(returning: info) }
   }
 }
 

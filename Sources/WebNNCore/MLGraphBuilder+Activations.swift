@@ -144,7 +144,8 @@ extension MLGraphBuilder {
   /// max(0, min(1, alpha · x + beta)).
   public func hardSigmoid(_ x: MLOperand, options: MLHardSigmoidOptions = .init()) throws -> MLOperand {
     try parameterized("hardSigmoid", x, label: options.label) {
-      .hardSigmoid(alpha: try floatOption(options.alpha, "alpha", x, $0), beta: try floatOption(options.beta, "beta", x, $0))
+      .hardSigmoid(
+        alpha: try floatOption(options.alpha, "alpha", x, $0), beta: try floatOption(options.beta, "beta", x, $0))
     }
   }
 

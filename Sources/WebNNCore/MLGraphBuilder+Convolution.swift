@@ -157,10 +157,12 @@ extension MLGraphBuilder {
       output: .init(dataType: input.dataType, shape: imageShape(n: n, c: o, h: oh, w: ow, options.inputLayout)), check)
   }
 
-  private func convOutputSize(_ size: Int, _ kernel: Int, _ window: Window2D, axis: Int, _ check: OpCheck) throws -> Int {
+  private func convOutputSize(_ size: Int, _ kernel: Int, _ window: Window2D, axis: Int, _ check: OpCheck) throws -> Int
+  {
     let effective = (kernel - 1) * window.dilations[axis] + 1
     let padded = size + window.padding[2 * axis] + window.padding[2 * axis + 1]
-    try check.require(padded >= effective, "filter", "the dilated kernel (\(effective)) is larger than the padded input (\(padded))")
+    try check.require(
+      padded >= effective, "filter", "the dilated kernel (\(effective)) is larger than the padded input (\(padded))")
     return (padded - effective) / window.strides[axis] + 1
   }
 
@@ -194,11 +196,13 @@ extension MLGraphBuilder {
     var sizes: [Int] = []
     for (axis, (size, k)) in [(h, kh), (w, kw)].enumerated() {
       let s = window.strides[axis]
-      let calc = (size - 1) * s + (k - 1) * window.dilations[axis] + 1 - window.padding[2 * axis] - window.padding[2 * axis + 1]
+      let calc =
+        (size - 1) * s + (k - 1) * window.dilations[axis] + 1 - window.padding[2 * axis] - window.padding[2 * axis + 1]
       try check.require(calc > 0, "padding", "the output size would be \(calc)")
       if let out = options.outputSizes {
         try check.require(out.count == 2, "outputSizes", "expected 2 values")
-        try check.require(out[axis] >= calc && out[axis] < calc + s, "outputSizes", "\(out[axis]) is not in \(calc)..<\(calc + s)")
+        try check.require(
+          out[axis] >= calc && out[axis] < calc + s, "outputSizes", "\(out[axis]) is not in \(calc)..<\(calc + s)")
         sizes.append(out[axis])
       } else {
         let p = options.outputPadding[axis]
@@ -208,13 +212,18 @@ extension MLGraphBuilder {
     }
     var resolved = window
     // The extra output rows and columns behave as padding removed at the end.
-    resolved.padding[1] -= sizes[0] - ((h - 1) * window.strides[0] + (kh - 1) * window.dilations[0] + 1 - window.padding[0] - window.padding[1])
-    resolved.padding[3] -= sizes[1] - ((w - 1) * window.strides[1] + (kw - 1) * window.dilations[1] + 1 - window.padding[2] - window.padding[3])
+    resolved.padding[1] -=
+      sizes[0]
+      - ((h - 1) * window.strides[0] + (kh - 1) * window.dilations[0] + 1 - window.padding[0] - window.padding[1])
+    resolved.padding[3] -=
+      sizes[1]
+      - ((w - 1) * window.strides[1] + (kw - 1) * window.dilations[1] + 1 - window.padding[2] - window.padding[3])
     return try add1(
       .convTranspose2d(
         input: input.id, filter: filter.id, bias: options.bias?.id, window: resolved, groups: g,
         inputLayout: options.inputLayout, filterLayout: options.filterLayout),
-      output: .init(dataType: input.dataType, shape: imageShape(n: n, c: o, h: sizes[0], w: sizes[1], options.inputLayout)),
+      output: .init(
+        dataType: input.dataType, shape: imageShape(n: n, c: o, h: sizes[0], w: sizes[1], options.inputLayout)),
       check)
   }
 }

@@ -23,7 +23,9 @@ extension MLGraphBuilder {
   /// ```swift
   /// let sums = try builder.cumulativeSum(x, axis: 1, options: .init(exclusive: true))
   /// ```
-  public func cumulativeSum(_ input: MLOperand, axis: Int, options: MLCumulativeSumOptions = .init()) throws -> MLOperand {
+  public func cumulativeSum(_ input: MLOperand, axis: Int, options: MLCumulativeSumOptions = .init()) throws
+    -> MLOperand
+  {
     let check = try begin("cumulativeSum", options.label)
     try check.operand(input, "input")
     try check.axis(axis, rank: input.rank, "axis")

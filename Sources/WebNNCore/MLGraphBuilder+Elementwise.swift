@@ -96,58 +96,110 @@ extension MLGraphBuilder {
   }
 
   /// Absolute value.
-  public func abs(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.abs, x, options.label) }
+  public func abs(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.abs, x, options.label)
+  }
   /// Negation.
-  public func neg(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.neg, x, options.label) }
+  public func neg(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.neg, x, options.label)
+  }
   /// -1, 0 or 1.
-  public func sign(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.sign, x, options.label) }
+  public func sign(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.sign, x, options.label)
+  }
   /// A copy of the input.
-  public func identity(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.identity, x, options.label) }
+  public func identity(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.identity, x, options.label)
+  }
   /// Round up.
-  public func ceil(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.ceil, x, options.label) }
+  public func ceil(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.ceil, x, options.label)
+  }
   /// Round down.
-  public func floor(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.floor, x, options.label) }
+  public func floor(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.floor, x, options.label)
+  }
   /// Cosine.
-  public func cos(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.cos, x, options.label) }
+  public func cos(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.cos, x, options.label)
+  }
   /// Sine.
-  public func sin(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.sin, x, options.label) }
+  public func sin(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.sin, x, options.label)
+  }
   /// Tangent.
-  public func tan(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.tan, x, options.label) }
+  public func tan(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.tan, x, options.label)
+  }
   /// The error function.
-  public func erf(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.erf, x, options.label) }
+  public func erf(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.erf, x, options.label)
+  }
   /// e raised to x.
-  public func exp(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.exp, x, options.label) }
+  public func exp(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.exp, x, options.label)
+  }
   /// Natural logarithm.
-  public func log(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.log, x, options.label) }
+  public func log(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.log, x, options.label)
+  }
   /// 1 / x.
-  public func reciprocal(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.reciprocal, x, options.label) }
+  public func reciprocal(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.reciprocal, x, options.label)
+  }
   /// Round to nearest, halves to even.
-  public func roundEven(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.roundEven, x, options.label) }
+  public func roundEven(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.roundEven, x, options.label)
+  }
   /// Square root.
-  public func sqrt(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.sqrt, x, options.label) }
+  public func sqrt(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.sqrt, x, options.label)
+  }
   /// 1 where x is NaN, else 0 (uint8).
-  public func isNaN(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.isNaN, x, options.label) }
+  public func isNaN(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.isNaN, x, options.label)
+  }
   /// 1 where x is ±infinity, else 0 (uint8).
-  public func isInfinite(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.isInfinite, x, options.label) }
+  public func isInfinite(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.isInfinite, x, options.label)
+  }
   /// 1 where x is 0, else 0 (uint8 in and out).
-  public func logicalNot(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.logicalNot, x, options.label) }
+  public func logicalNot(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.logicalNot, x, options.label)
+  }
   /// max(0, x).
-  public func relu(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.relu, x, options.label) }
+  public func relu(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.relu, x, options.label)
+  }
   /// 1 / (1 + e^-x).
-  public func sigmoid(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.sigmoid, x, options.label) }
+  public func sigmoid(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.sigmoid, x, options.label)
+  }
   /// Hyperbolic tangent.
-  public func tanh(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.tanh, x, options.label) }
+  public func tanh(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.tanh, x, options.label)
+  }
   /// x / (1 + |x|).
-  public func softsign(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.softsign, x, options.label) }
+  public func softsign(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.softsign, x, options.label)
+  }
   /// ln(1 + e^x).
-  public func softplus(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.softplus, x, options.label) }
+  public func softplus(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.softplus, x, options.label)
+  }
   /// 0.5 x (1 + erf(x / √2)).
-  public func gelu(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.gelu, x, options.label) }
+  public func gelu(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.gelu, x, options.label)
+  }
   /// x · max(0, min(6, x + 3)) / 6.
-  public func hardSwish(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand { try unary(.hardSwish, x, options.label) }
+  public func hardSwish(_ x: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+    try unary(.hardSwish, x, options.label)
+  }
 
   /// Converts to `dataType` (float→int truncates; int→int wraps to the low bits).
-  public func cast(_ x: MLOperand, _ dataType: MLOperandDataType, options: MLOperatorLabel = .init()) throws -> MLOperand {
+  public func cast(_ x: MLOperand, _ dataType: MLOperandDataType, options: MLOperatorLabel = .init()) throws
+    -> MLOperand
+  {
     let check = try begin("cast", options.label)
     try check.require(
       OperatorTable.all.contains(dataType) && supportedTypes.contains(dataType), "dataType",
@@ -165,7 +217,8 @@ extension MLGraphBuilder {
     try check.operand(falseValue, "falseValue")
     try check.sameType(falseValue, as: trueValue.dataType, "falseValue")
     guard let values = Broadcast.bidirectional(trueValue.shape, falseValue.shape) else {
-      throw check.error("falseValue", "shape \(falseValue.shape) does not broadcast with trueValue shape \(trueValue.shape)")
+      throw check.error(
+        "falseValue", "shape \(falseValue.shape) does not broadcast with trueValue shape \(trueValue.shape)")
     }
     guard let shape = Broadcast.bidirectional(condition.shape, values) else {
       throw check.error("condition", "shape \(condition.shape) does not broadcast with the values' shape \(values)")

@@ -41,7 +41,8 @@ extension MLGraphBuilder {
     try check.sameType(b, as: a.dataType, "b")
     let k = a.shape[a.rank - 1]
     try check.require(
-      b.shape[b.rank - 2] == k, "b", "rows \(b.shape[b.rank - 2]) do not match a's columns \(k) (a \(a.shape), b \(b.shape))")
+      b.shape[b.rank - 2] == k, "b",
+      "rows \(b.shape[b.rank - 2]) do not match a's columns \(k) (a \(a.shape), b \(b.shape))")
     guard let batch = Broadcast.bidirectional(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2))) else {
       throw check.error("b", "batch dimensions of \(b.shape) do not broadcast with a \(a.shape)")
     }
@@ -63,7 +64,8 @@ extension MLGraphBuilder {
     if let c = options.c {
       try check.operand(c, "c")
       try check.sameType(c, as: a.dataType, "c")
-      try check.require(Broadcast.unidirectional(c.shape, to: [m, n]), "c", "shape \(c.shape) does not broadcast to [\(m), \(n)]")
+      try check.require(
+        Broadcast.unidirectional(c.shape, to: [m, n]), "c", "shape \(c.shape) does not broadcast to [\(m), \(n)]")
     }
     let cast = { (v: Double) in MLNumber.double(v).cast(to: a.dataType).doubleValue }
     return try add1(

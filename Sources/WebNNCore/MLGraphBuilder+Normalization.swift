@@ -13,7 +13,9 @@ public struct MLBatchNormalizationOptions: MLOperatorOptions {
   /// Added to the variance before the square root; finite. Default `1e-5`.
   public var epsilon: Double
   /// Creates options; each argument defaults to the value its property documents.
-  public init(label: String = "", scale: MLOperand? = nil, bias: MLOperand? = nil, axis: Int = 1, epsilon: Double = 1e-5) {
+  public init(
+    label: String = "", scale: MLOperand? = nil, bias: MLOperand? = nil, axis: Int = 1, epsilon: Double = 1e-5
+  ) {
     self.label = label
     self.scale = scale
     self.bias = bias
@@ -60,7 +62,9 @@ public struct MLLayerNormalizationOptions: MLOperatorOptions {
   /// Added to the variance before the square root; finite. Default `1e-5`.
   public var epsilon: Double
   /// Creates options; each argument defaults to the value its property documents.
-  public init(label: String = "", scale: MLOperand? = nil, bias: MLOperand? = nil, axes: [Int]? = nil, epsilon: Double = 1e-5) {
+  public init(
+    label: String = "", scale: MLOperand? = nil, bias: MLOperand? = nil, axes: [Int]? = nil, epsilon: Double = 1e-5
+  ) {
     self.label = label
     self.scale = scale
     self.bias = bias
@@ -70,7 +74,9 @@ public struct MLLayerNormalizationOptions: MLOperatorOptions {
 }
 
 extension MLGraphBuilder {
-  private func optionalOperand(_ x: MLOperand?, _ name: String, shape: [Int], type: MLOperandDataType, _ check: OpCheck) throws {
+  private func optionalOperand(_ x: MLOperand?, _ name: String, shape: [Int], type: MLOperandDataType, _ check: OpCheck)
+    throws
+  {
     guard let x else { return }
     try check.operand(x, name)
     try check.sameType(x, as: type, name)
@@ -109,12 +115,14 @@ extension MLGraphBuilder {
     try optionalOperand(options.bias, "bias", shape: channels, type: input.dataType, check)
     return try add1(
       .instanceNormalization(
-        input: input.id, scale: options.scale?.id, bias: options.bias?.id, epsilon: options.epsilon, layout: options.layout),
+        input: input.id, scale: options.scale?.id, bias: options.bias?.id, epsilon: options.epsilon,
+        layout: options.layout),
       output: input.descriptor, check)
   }
 
   /// Normalizes over `axes` (default: all but the first).
-  public func layerNormalization(_ input: MLOperand, options: MLLayerNormalizationOptions = .init()) throws -> MLOperand {
+  public func layerNormalization(_ input: MLOperand, options: MLLayerNormalizationOptions = .init()) throws -> MLOperand
+  {
     let check = try begin("layerNormalization", options.label)
     try check.operand(input, "input")
     try check.require(options.epsilon.isFinite, "epsilon", "must be finite")
@@ -124,7 +132,8 @@ extension MLGraphBuilder {
     try optionalOperand(options.scale, "scale", shape: shape, type: input.dataType, check)
     try optionalOperand(options.bias, "bias", shape: shape, type: input.dataType, check)
     return try add1(
-      .layerNormalization(input: input.id, scale: options.scale?.id, bias: options.bias?.id, axes: axes, epsilon: options.epsilon),
+      .layerNormalization(
+        input: input.id, scale: options.scale?.id, bias: options.bias?.id, axes: axes, epsilon: options.epsilon),
       output: input.descriptor, check)
   }
 }

@@ -52,7 +52,8 @@ extension MLGraphBuilder {
       let effective = (dims[axis] - 1) * window.dilations[axis] + 1
       let padded = size + window.padding[2 * axis] + window.padding[2 * axis + 1]
       try check.require(
-        padded >= effective, "windowDimensions", "the dilated window (\(effective)) is larger than the padded input (\(padded))")
+        padded >= effective, "windowDimensions",
+        "the dilated window (\(effective)) is larger than the padded input (\(padded))")
       let floorSize = (padded - effective) / window.strides[axis] + 1
       let ceilSize = (padded - effective + window.strides[axis] - 1) / window.strides[axis] + 1
       if let out = options.outputSizes {

@@ -209,7 +209,8 @@ extension MLGraphBuilder {
     if options.returnSequence { outputs.append(.init(dataType: type, shape: [steps, nd, batch, h])) }
     try checkRecurrentOutputs(outputs, check)
 
-    let emit = RecurrentEmitter(builder: self, type: type, hiddenSize: h, base: options.label.isEmpty ? "gru" : options.label)
+    let emit = RecurrentEmitter(
+      builder: self, type: type, hiddenSize: h, base: options.label.isEmpty ? "gru" : options.label)
     let gru = GruGates(
       layout: options.layout, resetAfter: options.resetAfter, gate: activations[0], new: activations[1])
     let backwardOnly = options.direction == .backward
@@ -217,7 +218,9 @@ extension MLGraphBuilder {
     let recurrents = try emit.perDirection(recurrentWeight, nd, "recurrentWeight", as: [3 * h, h])
     let biases = try options.bias.map { try emit.perDirection($0, nd, "bias", as: nil) }
     let recurrentBiases = try options.recurrentBias.map { try emit.perDirection($0, nd, "recurrentBias", as: nil) }
-    let initial = try options.initialHiddenState.map { try emit.perDirection($0, nd, "initialHiddenState", as: [batch, h]) }
+    let initial = try options.initialHiddenState.map {
+      try emit.perDirection($0, nd, "initialHiddenState", as: [batch, h])
+    }
     let zeros = initial == nil ? try emit.zeros([batch, h]) : nil
 
     var finals: [MLOperand] = []
@@ -258,7 +261,8 @@ extension MLGraphBuilder {
     let activations = try checkActivations(options.activations, default: [.sigmoid, .tanh], check)
     try checkRecurrentOutputs([.init(dataType: type, shape: [input.shape[0], h])], check)
 
-    let emit = RecurrentEmitter(builder: self, type: type, hiddenSize: h, base: options.label.isEmpty ? "gruCell" : options.label)
+    let emit = RecurrentEmitter(
+      builder: self, type: type, hiddenSize: h, base: options.label.isEmpty ? "gruCell" : options.label)
     let gru = GruGates(
       layout: options.layout, resetAfter: options.resetAfter, gate: activations[0], new: activations[1])
     let projection = try emit.gemmT(input, weight, "x")
@@ -294,7 +298,8 @@ extension MLGraphBuilder {
     if options.returnSequence { outputs.append(.init(dataType: type, shape: [steps, nd, batch, h])) }
     try checkRecurrentOutputs(outputs, check)
 
-    let emit = RecurrentEmitter(builder: self, type: type, hiddenSize: h, base: options.label.isEmpty ? "lstm" : options.label)
+    let emit = RecurrentEmitter(
+      builder: self, type: type, hiddenSize: h, base: options.label.isEmpty ? "lstm" : options.label)
     let lstm = LstmGates(layout: options.layout, gate: activations[0], cell: activations[1], output: activations[2])
     let backwardOnly = options.direction == .backward
     let weights = try emit.perDirection(weight, nd, "weight", as: [4 * h, input.shape[2]])
@@ -305,7 +310,9 @@ extension MLGraphBuilder {
     let initialHidden = try options.initialHiddenState.map {
       try emit.perDirection($0, nd, "initialHiddenState", as: [batch, h])
     }
-    let initialCell = try options.initialCellState.map { try emit.perDirection($0, nd, "initialCellState", as: [batch, h]) }
+    let initialCell = try options.initialCellState.map {
+      try emit.perDirection($0, nd, "initialCellState", as: [batch, h])
+    }
     let zeros = initialHidden == nil || initialCell == nil ? try emit.zeros([batch, h]) : nil
 
     var finalHidden: [MLOperand] = []
@@ -355,7 +362,8 @@ extension MLGraphBuilder {
     let state = MLOperandDescriptor(dataType: type, shape: [batch, h])
     try checkRecurrentOutputs([state, state], check)
 
-    let emit = RecurrentEmitter(builder: self, type: type, hiddenSize: h, base: options.label.isEmpty ? "lstmCell" : options.label)
+    let emit = RecurrentEmitter(
+      builder: self, type: type, hiddenSize: h, base: options.label.isEmpty ? "lstmCell" : options.label)
     let lstm = LstmGates(layout: options.layout, gate: activations[0], cell: activations[1], output: activations[2])
     let projection = try emit.gemmT(input, weight, "x")
     let cellWeights = try LstmCellWeights(
@@ -464,13 +472,15 @@ private struct GruCellWeights {
       recurrentZR = recurrent
       recurrentN = nil
     } else {
-      let parts = try emit.b.split(recurrent, splits: .sizes([2 * h, h]), options: .init(label: emit.label("\(prefix)R"), axis: 0))
+      let parts = try emit.b.split(
+        recurrent, splits: .sizes([2 * h, h]), options: .init(label: emit.label("\(prefix)R"), axis: 0))
       recurrentZR = parts[0]
       recurrentN = parts[1]
     }
     // Biases are [3h] or [1, 3h]; the gates lie along the last axis.
     func gateSplit(_ x: MLOperand, _ name: String) throws -> [MLOperand] {
-      try emit.b.split(x, splits: .sizes([2 * h, h]), options: .init(label: emit.label(prefix + name), axis: x.rank - 1))
+      try emit.b.split(
+        x, splits: .sizes([2 * h, h]), options: .init(label: emit.label(prefix + name), axis: x.rank - 1))
     }
     let b = try bias.map { try gateSplit($0, "bias") }
     let rb = try recurrentBias.map { try gateSplit($0, "recurrentBias") }
@@ -500,7 +510,8 @@ private struct LstmCellWeights {
     self.recurrent = recurrent
     self.bias = try emit.sum(bias, recurrentBias, "\(prefix)bias")
     if let peephole {
-      let p = try emit.b.split(peephole, splits: .count(3), options: .init(label: emit.label("\(prefix)peephole"), axis: peephole.rank - 1))
+      let p = try emit.b.split(
+        peephole, splits: .count(3), options: .init(label: emit.label("\(prefix)peephole"), axis: peephole.rank - 1))
       self.peephole = (p[0], p[1], p[2])
     } else {
       self.peephole = nil
@@ -557,12 +568,16 @@ private struct RecurrentEmitter {
   func perDirection(_ x: MLOperand, _ nd: Int, _ name: String, as shape: [Int]?) throws -> [MLOperand] {
     let parts = nd == 1 ? [x] : try b.split(x, splits: .count(nd), options: .init(label: label(name), axis: 0))
     guard let shape else { return parts }
-    return try parts.enumerated().map { d, part in try b.reshape(part, shape, options: l("\(name)\(nd == 1 ? "" : "\(d)")")) }
+    return try parts.enumerated().map { d, part in
+      try b.reshape(part, shape, options: l("\(name)\(nd == 1 ? "" : "\(d)")"))
+    }
   }
 
   /// For each step t, x[t] · wᵀ as [batch, gates · h]: one gemm over all steps when the product
   /// fits a tensor, else one gemm per step.
-  func inputProjections(_ input: MLOperand, _ w: MLOperand, gates: Int, _ name: String) throws -> (Int) throws -> MLOperand {
+  func inputProjections(_ input: MLOperand, _ w: MLOperand, gates: Int, _ name: String) throws -> (Int) throws ->
+    MLOperand
+  {
     let (steps, batch, inputSize) = (input.shape[0], input.shape[1], input.shape[2])
     let width = gates * hiddenSize
     let whole = MLOperandDescriptor(dataType: type, shape: [steps * batch, width])
@@ -572,17 +587,23 @@ private struct RecurrentEmitter {
     let flat = try b.reshape(input, [steps * batch, inputSize], options: l("\(name)/flat"))
     if fits {
       let all = try gemmT(flat, w, name)
-      let perStep = steps == 1 ? [all] : try b.split(all, splits: .count(steps), options: .init(label: label("\(name)/steps"), axis: 0))
+      let perStep =
+        steps == 1
+        ? [all] : try b.split(all, splits: .count(steps), options: .init(label: label("\(name)/steps"), axis: 0))
       return { perStep[$0] }
     }
-    let rows = steps == 1 ? [flat] : try b.split(flat, splits: .count(steps), options: .init(label: label("\(name)/steps"), axis: 0))
+    let rows =
+      steps == 1
+      ? [flat] : try b.split(flat, splits: .count(steps), options: .init(label: label("\(name)/steps"), axis: 0))
     let products = try rows.enumerated().map { t, row in try gemmT(row, w, "\(name)\(t)") }
     return { products[$0] }
   }
 
   /// One GRU step from the input projection xw [batch, 3h] and the hidden state h [batch, h]:
   /// z, r = f(bz + rbz + (xWz + hRz)), n as `gru.resetAfter` says, h' = z·h + (1 − z)·n.
-  func gruStep(_ xw: MLOperand, _ h: MLOperand, _ cell: GruCellWeights, _ gru: GruGates, _ p: String) throws -> MLOperand {
+  func gruStep(_ xw: MLOperand, _ h: MLOperand, _ cell: GruCellWeights, _ gru: GruGates, _ p: String) throws
+    -> MLOperand
+  {
     let hs = hiddenSize
     let x = try b.split(xw, splits: .sizes([2 * hs, hs]), options: .init(label: label("\(p)xSplit"), axis: 1))
     let hr = try gemmT(h, cell.recurrentZR, "\(p)hR")

@@ -48,21 +48,33 @@ extension MLGraphBuilder {
   }
 
   /// Sum of absolute values.
-  public func reduceL1(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand { try reduce(.l1, x, options) }
+  public func reduceL1(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
+    try reduce(.l1, x, options)
+  }
   /// Square root of the sum of squares.
-  public func reduceL2(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand { try reduce(.l2, x, options) }
+  public func reduceL2(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
+    try reduce(.l2, x, options)
+  }
   /// Log of the sum.
-  public func reduceLogSum(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand { try reduce(.logSum, x, options) }
+  public func reduceLogSum(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
+    try reduce(.logSum, x, options)
+  }
   /// Log of the sum of exponentials.
   public func reduceLogSumExp(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
     try reduce(.logSumExp, x, options)
   }
   /// Maximum.
-  public func reduceMax(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand { try reduce(.max, x, options) }
+  public func reduceMax(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
+    try reduce(.max, x, options)
+  }
   /// Mean.
-  public func reduceMean(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand { try reduce(.mean, x, options) }
+  public func reduceMean(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
+    try reduce(.mean, x, options)
+  }
   /// Minimum.
-  public func reduceMin(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand { try reduce(.min, x, options) }
+  public func reduceMin(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
+    try reduce(.min, x, options)
+  }
   /// Product.
   public func reduceProduct(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
     try reduce(.product, x, options)
@@ -72,7 +84,9 @@ extension MLGraphBuilder {
   /// ```swift
   /// let rows = try builder.reduceSum(x, options: .init(axes: [1], keepDimensions: true))
   /// ```
-  public func reduceSum(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand { try reduce(.sum, x, options) }
+  public func reduceSum(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
+    try reduce(.sum, x, options)
+  }
   /// Sum of squares.
   public func reduceSumSquare(_ x: MLOperand, options: MLReduceOptions = .init()) throws -> MLOperand {
     try reduce(.sumSquare, x, options)
@@ -87,9 +101,11 @@ extension MLGraphBuilder {
       (out == .int32 || out == .int64) && supportedTypes.contains(out), "outputDataType",
       "must be int32 or int64, got \(out.rawValue)")
     try check.require(
-      out == .int64 || input.shape[axis] <= Int(Int32.max), "outputDataType", "int32 cannot index \(input.shape[axis]) elements")
+      out == .int64 || input.shape[axis] <= Int(Int32.max), "outputDataType",
+      "int32 cannot index \(input.shape[axis]) elements")
     let shape = reducedShape(input.shape, axes: [axis], keepDimensions: options.keepDimensions)
-    return try add1(.argMinMax(isMax: isMax, input: input.id, axis: axis), output: .init(dataType: out, shape: shape), check)
+    return try add1(
+      .argMinMax(isMax: isMax, input: input.id, axis: axis), output: .init(dataType: out, shape: shape), check)
   }
 
   /// The index of the first maximum along `axis`.

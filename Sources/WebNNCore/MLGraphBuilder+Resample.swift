@@ -68,7 +68,8 @@ extension MLGraphBuilder {
       }
     }
     return try add1(
-      .resample2d(input: input.id, mode: options.mode, axes: axes), output: .init(dataType: input.dataType, shape: shape),
+      .resample2d(input: input.id, mode: options.mode, axes: axes),
+      output: .init(dataType: input.dataType, shape: shape),
       check)
   }
 }

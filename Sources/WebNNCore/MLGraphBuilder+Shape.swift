@@ -132,7 +132,8 @@ extension MLGraphBuilder {
     let check = try begin("transpose", options.label)
     try check.operand(input, "input")
     let perm = options.permutation ?? Array((0..<input.rank).reversed())
-    try check.require(perm.count == input.rank, "permutation", "has \(perm.count) values, the input rank is \(input.rank)")
+    try check.require(
+      perm.count == input.rank, "permutation", "has \(perm.count) values, the input rank is \(input.rank)")
     try check.axes(perm, rank: input.rank, "permutation")
     return try add1(
       .transpose(input: input.id, permutation: perm),
@@ -142,7 +143,8 @@ extension MLGraphBuilder {
   /// Joins operands along `axis`.
   public func concat(_ inputs: [MLOperand], axis: Int, options: MLOperatorLabel = .init()) throws -> MLOperand {
     let check = try begin("concat", options.label)
-    try check.require(!inputs.isEmpty && inputs.count <= 8192, "inputs", "expected 1...8192 operands, got \(inputs.count)")
+    try check.require(
+      !inputs.isEmpty && inputs.count <= 8192, "inputs", "expected 1...8192 operands, got \(inputs.count)")
     let first = inputs[0]
     for (i, x) in inputs.enumerated() {
       try check.operand(x, "inputs[\(i)]", tableKey: "inputs")
@@ -158,17 +160,22 @@ extension MLGraphBuilder {
       }
       shape[axis] += x.shape[axis]
     }
-    return try add1(.concat(inputs: inputs.map(\.id), axis: axis), output: .init(dataType: first.dataType, shape: shape), check)
+    return try add1(
+      .concat(inputs: inputs.map(\.id), axis: axis), output: .init(dataType: first.dataType, shape: shape), check)
   }
 
   /// A (strided) window of the input.
-  public func slice(_ input: MLOperand, starts: [Int], sizes: [Int], options: MLSliceOptions = .init()) throws -> MLOperand {
+  public func slice(_ input: MLOperand, starts: [Int], sizes: [Int], options: MLSliceOptions = .init()) throws
+    -> MLOperand
+  {
     let check = try begin("slice", options.label)
     try check.operand(input, "input")
     let strides = options.strides ?? Array(repeating: 1, count: input.rank)
-    try check.require(starts.count == input.rank, "starts", "has \(starts.count) values, the input rank is \(input.rank)")
+    try check.require(
+      starts.count == input.rank, "starts", "has \(starts.count) values, the input rank is \(input.rank)")
     try check.require(sizes.count == input.rank, "sizes", "has \(sizes.count) values, the input rank is \(input.rank)")
-    try check.require(strides.count == input.rank, "strides", "has \(strides.count) values, the input rank is \(input.rank)")
+    try check.require(
+      strides.count == input.rank, "strides", "has \(strides.count) values, the input rank is \(input.rank)")
     var shape: [Int] = []
     for d in 0..<input.rank {
       try check.require(sizes[d] > 0, "sizes", "sizes[\(d)] must be positive, got \(sizes[d])")
@@ -179,7 +186,8 @@ extension MLGraphBuilder {
       shape.append((sizes[d] + strides[d] - 1) / strides[d])
     }
     return try add1(
-      .slice(input: input.id, starts: starts, strides: strides), output: .init(dataType: input.dataType, shape: shape), check)
+      .slice(input: input.id, starts: starts, strides: strides), output: .init(dataType: input.dataType, shape: shape),
+      check)
   }
 
   /// Splits along an axis into equal parts or parts of given sizes.
@@ -216,7 +224,8 @@ extension MLGraphBuilder {
     for d in newShape { try check.require(Validation.isValidDimension(d), "newShape", "\(d) is not a valid dimension") }
     let rank = Swift.max(input.rank, newShape.count)
     let padded = Array(repeating: 1, count: rank - newShape.count) + newShape
-    guard let shape = Broadcast.bidirectional(input.shape, padded), shape == padded || Broadcast.unidirectional(input.shape, to: shape)
+    guard let shape = Broadcast.bidirectional(input.shape, padded),
+      shape == padded || Broadcast.unidirectional(input.shape, to: shape)
     else {
       throw check.error("newShape", "input shape \(input.shape) cannot expand to \(newShape)")
     }
@@ -227,7 +236,9 @@ extension MLGraphBuilder {
   public func tile(_ input: MLOperand, _ repetitions: [Int], options: MLOperatorLabel = .init()) throws -> MLOperand {
     let check = try begin("tile", options.label)
     try check.operand(input, "input")
-    try check.require(repetitions.count == input.rank, "repetitions", "has \(repetitions.count) values, the input rank is \(input.rank)")
+    try check.require(
+      repetitions.count == input.rank, "repetitions", "has \(repetitions.count) values, the input rank is \(input.rank)"
+    )
     try check.require(repetitions.allSatisfy { $0 > 0 }, "repetitions", "values must be positive, got \(repetitions)")
     return try add1(
       .tile(input: input.id, repetitions: repetitions),
@@ -249,9 +260,14 @@ extension MLGraphBuilder {
   ) throws -> MLOperand {
     let check = try begin("pad", options.label)
     try check.operand(input, "input")
-    try check.require(beginningPadding.count == input.rank, "beginningPadding", "has \(beginningPadding.count) values, the input rank is \(input.rank)")
-    try check.require(endingPadding.count == input.rank, "endingPadding", "has \(endingPadding.count) values, the input rank is \(input.rank)")
-    try check.require((beginningPadding + endingPadding).allSatisfy { $0 >= 0 }, "beginningPadding", "values must not be negative")
+    try check.require(
+      beginningPadding.count == input.rank, "beginningPadding",
+      "has \(beginningPadding.count) values, the input rank is \(input.rank)")
+    try check.require(
+      endingPadding.count == input.rank, "endingPadding",
+      "has \(endingPadding.count) values, the input rank is \(input.rank)")
+    try check.require(
+      (beginningPadding + endingPadding).allSatisfy { $0 >= 0 }, "beginningPadding", "values must not be negative")
     if options.mode == .reflection {
       for d in 0..<input.rank {
         try check.require(
@@ -261,7 +277,8 @@ extension MLGraphBuilder {
     }
     let shape = (0..<input.rank).map { beginningPadding[$0] + input.shape[$0] + endingPadding[$0] }
     return try add1(
-      .pad(input: input.id, beginning: beginningPadding, ending: endingPadding, mode: options.mode,
+      .pad(
+        input: input.id, beginning: beginningPadding, ending: endingPadding, mode: options.mode,
         value: options.value.cast(to: input.dataType)),
       output: .init(dataType: input.dataType, shape: shape), check)
   }
@@ -274,7 +291,8 @@ extension MLGraphBuilder {
     try check.axis(options.axis, rank: input.rank, "axis")
     let shape = Array(input.shape[..<options.axis]) + indices.shape + Array(input.shape[(options.axis + 1)...])
     return try add1(
-      .gather(input: input.id, indices: indices.id, axis: options.axis), output: .init(dataType: input.dataType, shape: shape),
+      .gather(input: input.id, indices: indices.id, axis: options.axis),
+      output: .init(dataType: input.dataType, shape: shape),
       check)
   }
 
@@ -300,13 +318,15 @@ extension MLGraphBuilder {
 
   /// Gathers slices addressed by the last dimension of `indices`: each row of k coordinates picks
   /// `input[c0, ..., ck-1]`, so the output shape is `indices.shape[..<last] + input.shape[k...]`.
-  public func gatherND(_ input: MLOperand, _ indices: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand {
+  public func gatherND(_ input: MLOperand, _ indices: MLOperand, options: MLOperatorLabel = .init()) throws -> MLOperand
+  {
     let check = try begin("gatherND", options.label)
     try check.operand(input, "input")
     try check.operand(indices, "indices")
     let k = try check.coordinateCount(indices, of: input)
     let shape = Array(indices.shape.dropLast()) + Array(input.shape[k...])
-    return try add1(.gatherND(input: input.id, indices: indices.id), output: .init(dataType: input.dataType, shape: shape), check)
+    return try add1(
+      .gatherND(input: input.id, indices: indices.id), output: .init(dataType: input.dataType, shape: shape), check)
   }
 
   /// A copy of the input with each element of `updates` written at its index along
@@ -332,7 +352,9 @@ extension MLGraphBuilder {
   /// A copy of the input with the slices of `updates` written at the k-coordinates in the last
   /// dimension of `indices` (the inverse of ``gatherND(_:_:options:)``). `updates` has the shape
   /// `indices.shape[..<last] + input.shape[k...]`. Where coordinates repeat, the last wins.
-  public func scatterND(_ input: MLOperand, _ indices: MLOperand, _ updates: MLOperand, options: MLOperatorLabel = .init())
+  public func scatterND(
+    _ input: MLOperand, _ indices: MLOperand, _ updates: MLOperand, options: MLOperatorLabel = .init()
+  )
     throws -> MLOperand
   {
     let check = try begin("scatterND", options.label)
@@ -344,15 +366,18 @@ extension MLGraphBuilder {
     let expected = Array(indices.shape.dropLast()) + Array(input.shape[k...])
     try check.require(
       updates.shape == expected, "updates",
-      "expected shape \(expected) (indices \(indices.shape) without the last dimension, then input \(input.shape) from dimension \(k)), got \(updates.shape)")
-    return try add1(.scatterND(input: input.id, indices: indices.id, updates: updates.id), output: input.descriptor, check)
+      "expected shape \(expected) (indices \(indices.shape) without the last dimension, then input \(input.shape) from dimension \(k)), got \(updates.shape)"
+    )
+    return try add1(
+      .scatterND(input: input.id, indices: indices.id, updates: updates.id), output: input.descriptor, check)
   }
 
   /// Keeps the upper or lower triangle of the last two dimensions, zeroing the rest.
   public func triangular(_ input: MLOperand, options: MLTriangularOptions = .init()) throws -> MLOperand {
     let check = try begin("triangular", options.label)
     try check.operand(input, "input")
-    return try add1(.triangular(input: input.id, upper: options.upper, diagonal: options.diagonal), output: input.descriptor, check)
+    return try add1(
+      .triangular(input: input.id, upper: options.upper, diagonal: options.diagonal), output: input.descriptor, check)
   }
 }
 
@@ -363,7 +388,8 @@ extension OpCheck {
       indices.rank == input.rank, "indices", "rank \(indices.rank) differs from the input rank \(input.rank)")
     for d in 0..<input.rank where d != axis && indices.shape[d] != input.shape[d] {
       throw error(
-        "indices", "shape \(indices.shape) differs from the input \(input.shape) at dimension \(d) (only axis \(axis) may differ)")
+        "indices",
+        "shape \(indices.shape) differs from the input \(input.shape) at dimension \(d) (only axis \(axis) may differ)")
     }
   }
 

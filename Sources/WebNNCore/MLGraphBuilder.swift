@@ -86,7 +86,8 @@ public final class MLGraphBuilder: Sendable {
   public func input(_ name: String, _ descriptor: MLOperandDescriptor) throws -> MLOperand {
     try checkCanBuild("input")
     guard !name.isEmpty else { throw MLError.type("input: name: must not be empty") }
-    try checkTensorDescriptor(descriptor, call: "input [\(name)]", argument: "descriptor", limits: OperatorTable.graphInput)
+    try checkTensorDescriptor(
+      descriptor, call: "input [\(name)]", argument: "descriptor", limits: OperatorTable.graphInput)
     let fresh = state.withLock { $0.inputNames.insert(name).inserted }
     guard fresh else { throw MLError.type("input: name: \"\(name)\" is already used by another input") }
     return addOperand(descriptor, .input(name: name))
@@ -150,9 +151,13 @@ public final class MLGraphBuilder: Sendable {
   ///   destroyed or is not a constant tensor.
   public func constant(_ tensor: MLTensor) async throws -> MLOperand {
     try checkCanBuild("constant")
-    guard tensor.context === context else { throw MLError.type("constant: tensor: the tensor belongs to another context") }
+    guard tensor.context === context else {
+      throw MLError.type("constant: tensor: the tensor belongs to another context")
+    }
     guard !tensor.isDestroyed else { throw MLError.type("constant: tensor: the tensor was destroyed") }
-    guard tensor.constant else { throw MLError.type("constant: tensor: not a constant tensor (use createConstantTensor)") }
+    guard tensor.constant else {
+      throw MLError.type("constant: tensor: not a constant tensor (use createConstantTensor)")
+    }
     let bytes = try await context.backend.readTensor(tensor.backendTensor)
     return addOperand(tensor.descriptor, .constant(bytes: bytes))
   }
@@ -162,14 +167,17 @@ public final class MLGraphBuilder: Sendable {
   ) throws {
     try Validation.checkDescriptor(descriptor, call: call, argument: argument)
     guard limits.dataTypes.contains(descriptor.dataType), supportedTypes.contains(descriptor.dataType) else {
-      throw MLError.type("\(call): \(argument): data type \(descriptor.dataType.rawValue) is not supported on this device")
+      throw MLError.type(
+        "\(call): \(argument): data type \(descriptor.dataType.rawValue) is not supported on this device")
     }
     guard limits.ranks.contains(descriptor.shape.count) else {
-      throw MLError.type("\(call): \(argument): rank \(descriptor.shape.count) is over the maximum \(limits.ranks.upperBound)")
+      throw MLError.type(
+        "\(call): \(argument): rank \(descriptor.shape.count) is over the maximum \(limits.ranks.upperBound)")
     }
     let maxBytes = context.backend.capabilities.maxTensorByteLength
     guard descriptor.byteLength <= maxBytes else {
-      throw MLError.type("\(call): \(argument): \(descriptor) is \(descriptor.byteLength) bytes, over maxTensorByteLength \(maxBytes)")
+      throw MLError.type(
+        "\(call): \(argument): \(descriptor) is \(descriptor.byteLength) bytes, over maxTensorByteLength \(maxBytes)")
     }
   }
 
@@ -225,13 +233,16 @@ public final class MLGraphBuilder: Sendable {
     guard !outputs.isEmpty else { throw MLError.type("build: outputs: at least one output is required") }
     for (name, operand) in outputs {
       guard !name.isEmpty else { throw MLError.type("build: outputs: an output name is empty") }
-      guard operand.builderID == id else { throw MLError.type("build: outputs[\(name)]: the operand belongs to another MLGraphBuilder") }
+      guard operand.builderID == id else {
+        throw MLError.type("build: outputs[\(name)]: the operand belongs to another MLGraphBuilder")
+      }
     }
     let ir: GraphIR = try state.withLock { s in
       guard !s.built else { throw MLError.invalidState("build: the builder has already built its graph") }
       for (name, operand) in outputs {
         if case .node = s.ir.sources[operand.id] { continue }
-        throw MLError.type("build: outputs[\(name)]: an output must be computed by an operator, not an input or constant")
+        throw MLError.type(
+          "build: outputs[\(name)]: an output must be computed by an operator, not an input or constant")
       }
       s.built = true
       var ir = s.ir

@@ -73,7 +73,9 @@ enum OperatorTable {
     ArgumentSpec(dataTypes: types, ranks: ranks)
   }
 
-  static func unary(_ types: Set<MLOperandDataType>, out: Set<MLOperandDataType>? = nil, _ ranks: ClosedRange<Int> = anyRank)
+  static func unary(
+    _ types: Set<MLOperandDataType>, out: Set<MLOperandDataType>? = nil, _ ranks: ClosedRange<Int> = anyRank
+  )
     -> [String: ArgumentSpec]
   {
     ["input": spec(types, ranks), "output": spec(out ?? types, ranks)]
@@ -108,7 +110,9 @@ enum OperatorTable {
     t["prelu"] = ["input": spec(signed), "slope": spec(signed), "output": spec(signed)]
     t["softmax"] = unary(floats, 1...maxRank)
     t["matmul"] = ["a": spec(floats, 2...maxRank), "b": spec(floats, 2...maxRank), "output": spec(floats, 2...maxRank)]
-    t["gemm"] = ["a": spec(floats, 2...2), "b": spec(floats, 2...2), "c": spec(floats, 0...2), "output": spec(floats, 2...2)]
+    t["gemm"] = [
+      "a": spec(floats, 2...2), "b": spec(floats, 2...2), "c": spec(floats, 0...2), "output": spec(floats, 2...2),
+    ]
     // Recurrent operators (decomposed in the builder); output0 is the hidden state.
     func ranked(_ ranks: [String: Int]) -> [String: ArgumentSpec] { ranks.mapValues { spec(floats, $0...$0) } }
     t["gru"] = ranked([

@@ -183,16 +183,20 @@ public enum Operation: Sendable {
   /// Matrix product over the last two dimensions, batch dimensions broadcast.
   case matmul(a: OperandID, b: OperandID)
   /// alpha · A · B + beta · C on 2-D operands; `alpha` and `beta` are cast to the data type.
-  case gemm(a: OperandID, b: OperandID, c: OperandID?, alpha: Double, beta: Double,
+  case gemm(
+    a: OperandID, b: OperandID, c: OperandID?, alpha: Double, beta: Double,
     aTranspose: Bool, bTranspose: Bool)
   /// 2-D convolution with resolved padding, strides and dilations.
-  case conv2d(input: OperandID, filter: OperandID, bias: OperandID?, window: Window2D, groups: Int,
+  case conv2d(
+    input: OperandID, filter: OperandID, bias: OperandID?, window: Window2D, groups: Int,
     inputLayout: MLInputOperandLayout, filterLayout: MLConv2dFilterOperandLayout)
   /// 2-D transposed convolution; output padding and sizes are folded into `window.padding`.
-  case convTranspose2d(input: OperandID, filter: OperandID, bias: OperandID?, window: Window2D,
+  case convTranspose2d(
+    input: OperandID, filter: OperandID, bias: OperandID?, window: Window2D,
     groups: Int, inputLayout: MLInputOperandLayout, filterLayout: MLConvTranspose2dFilterOperandLayout)
   /// Average, L2 or max pooling over [height, width] windows.
-  case pool2d(PoolKind, input: OperandID, windowDimensions: [Int], window: Window2D,
+  case pool2d(
+    PoolKind, input: OperandID, windowDimensions: [Int], window: Window2D,
     layout: MLInputOperandLayout)
   /// Normalized exponentials along `axis`.
   case softmax(input: OperandID, axis: Int)
@@ -201,13 +205,16 @@ public enum Operation: Sendable {
   /// The index of the first maximum (`isMax`) or minimum along `axis`.
   case argMinMax(isMax: Bool, input: OperandID, axis: Int)
   /// Normalizes with the given mean and variance per channel along `axis`.
-  case batchNormalization(input: OperandID, mean: OperandID, variance: OperandID, scale: OperandID?,
+  case batchNormalization(
+    input: OperandID, mean: OperandID, variance: OperandID, scale: OperandID?,
     bias: OperandID?, axis: Int, epsilon: Double)
   /// Normalizes each channel of each sample over its height and width.
-  case instanceNormalization(input: OperandID, scale: OperandID?, bias: OperandID?, epsilon: Double,
+  case instanceNormalization(
+    input: OperandID, scale: OperandID?, bias: OperandID?, epsilon: Double,
     layout: MLInputOperandLayout)
   /// Normalizes over `axes`.
-  case layerNormalization(input: OperandID, scale: OperandID?, bias: OperandID?, axes: [Int],
+  case layerNormalization(
+    input: OperandID, scale: OperandID?, bias: OperandID?, axes: [Int],
     epsilon: Double)
   /// Reshape, identity-like views; the output shape is in the operand table.
   case reshape(input: OperandID)

@@ -18,7 +18,8 @@ enum Validation {
 
   static func checkScalarType<T: MLScalar>(_ type: T.Type, _ descriptor: MLOperandDescriptor, call: String) throws {
     guard T.dataType == descriptor.dataType else {
-      throw MLError.type("\(call): values are \(T.self) (\(T.dataType.rawValue)), the tensor is \(descriptor.dataType.rawValue)")
+      throw MLError.type(
+        "\(call): values are \(T.self) (\(T.dataType.rawValue)), the tensor is \(descriptor.dataType.rawValue)")
     }
   }
 }
@@ -41,10 +42,12 @@ struct OpCheck {
     guard x.builderID == builder.id else { throw error(argument, "the operand belongs to another MLGraphBuilder") }
     guard let spec = OperatorTable.operators[op]?[tableKey ?? argument] else { return }
     guard spec.dataTypes.contains(x.dataType), builder.supportedTypes.contains(x.dataType) else {
-      throw error(argument, "data type \(x.dataType.rawValue) is not supported (expected one of \(Self.list(spec.dataTypes)))")
+      throw error(
+        argument, "data type \(x.dataType.rawValue) is not supported (expected one of \(Self.list(spec.dataTypes)))")
     }
     guard spec.ranks.contains(x.rank) else {
-      throw error(argument, "rank \(x.rank) is not supported (expected \(spec.ranks.lowerBound)...\(spec.ranks.upperBound))")
+      throw error(
+        argument, "rank \(x.rank) is not supported (expected \(spec.ranks.lowerBound)...\(spec.ranks.upperBound))")
     }
   }
 

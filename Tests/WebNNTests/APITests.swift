@@ -57,7 +57,9 @@ import WebNN
       try context.dispatch(graph, inputs: ["x": input], outputs: ["y": input])
     }
     expectMLError(.typeError, containing: ["not writable"]) { try context.writeTensor(output, [1, 2] as [Float]) }
-    expectMLError(.typeError, containing: ["12 bytes", "needs 8"]) { try context.writeTensor(input, [1, 2, 3] as [Float]) }
+    expectMLError(.typeError, containing: ["12 bytes", "needs 8"]) {
+      try context.writeTensor(input, [1, 2, 3] as [Float])
+    }
     graph.destroy()
     expectMLError(.invalidStateError, containing: ["destroyed"]) {
       try context.dispatch(graph, inputs: ["x": input], outputs: ["y": output])
@@ -74,7 +76,9 @@ import WebNN
     #expect(info.message.contains("destroyed"))
     #expect(tensor.isDestroyed)
     await #expect(throws: MLError.self) { try await context.readTensor(tensor) }
-    expectMLError(.invalidStateError) { _ = try MLGraphBuilder(context).input("x", .init(dataType: .float32, shape: [1])) }
+    expectMLError(.invalidStateError) {
+      _ = try MLGraphBuilder(context).input("x", .init(dataType: .float32, shape: [1]))
+    }
   }
 
   @Test func tensorsDestroyedAfterDispatchStayValidUntilTheRunEnds() async throws {
@@ -119,7 +123,9 @@ import WebNN
     let values = (0..<count).map { Float($0 % 1000) }
     let out = try await run(context, graph, inputs: ["x": ([count], values)], outputs: ["y": [count]])
     let y = try #require(out["y"])
-    #expect(y[0] == 1 && y[count - 1] == Float((count - 1) % 1000) + 1 && y[count / 2 + 7] == Float((count / 2 + 7) % 1000) + 1)
+    #expect(
+      y[0] == 1 && y[count - 1] == Float((count - 1) % 1000) + 1
+        && y[count / 2 + 7] == Float((count / 2 + 7) % 1000) + 1)
     expectNoValidationMessages()
   }
 }
@@ -162,9 +168,15 @@ import WebNN
   @Test func inputNamesAndDescriptorsAreChecked() async throws {
     let builder = MLGraphBuilder(try await sharedContext())
     _ = try builder.input("x", .init(dataType: .float32, shape: [2]))
-    expectMLError(.typeError, containing: ["already used"]) { _ = try builder.input("x", .init(dataType: .float32, shape: [2])) }
-    expectMLError(.typeError, containing: ["empty"]) { _ = try builder.input("", .init(dataType: .float32, shape: [2])) }
-    expectMLError(.typeError, containing: ["dimension"]) { _ = try builder.input("z", .init(dataType: .float32, shape: [0])) }
+    expectMLError(.typeError, containing: ["already used"]) {
+      _ = try builder.input("x", .init(dataType: .float32, shape: [2]))
+    }
+    expectMLError(.typeError, containing: ["empty"]) {
+      _ = try builder.input("", .init(dataType: .float32, shape: [2]))
+    }
+    expectMLError(.typeError, containing: ["dimension"]) {
+      _ = try builder.input("z", .init(dataType: .float32, shape: [0]))
+    }
     expectMLError(.typeError, containing: ["12 bytes"]) {
       _ = try builder.constant(.init(dataType: .float32, shape: [2]), bytes: [UInt8](repeating: 0, count: 12))
     }

@@ -34,7 +34,9 @@ import WebNN
   static let calls: [BadCall] = [
     BadCall(op: "add", argument: "b") { b, o in _ = try b.add(o.matrix, o.ints, options: .init(label: label)) },
     BadCall(op: "equal", argument: "b") { b, o in _ = try b.equal(o.matrix, o.image, options: .init(label: label)) },
-    BadCall(op: "logicalAnd", argument: "a") { b, o in _ = try b.logicalAnd(o.vector, o.bytes, options: .init(label: label)) },
+    BadCall(op: "logicalAnd", argument: "a") { b, o in
+      _ = try b.logicalAnd(o.vector, o.bytes, options: .init(label: label))
+    },
     BadCall(op: "exp", argument: "input") { b, o in _ = try b.exp(o.ints, options: .init(label: label)) },
     BadCall(op: "clamp", argument: "minValue") { b, o in
       _ = try b.clamp(o.vector, options: .init(label: label, minValue: 3, maxValue: -3))
@@ -42,7 +44,9 @@ import WebNN
     BadCall(op: "elu", argument: "alpha") { b, o in
       _ = try b.elu(o.vector, options: .init(label: label, alpha: .nan))
     },
-    BadCall(op: "softmax", argument: "axis") { b, o in _ = try b.softmax(o.matrix, axis: 2, options: .init(label: label)) },
+    BadCall(op: "softmax", argument: "axis") { b, o in
+      _ = try b.softmax(o.matrix, axis: 2, options: .init(label: label))
+    },
     BadCall(op: "conv2d", argument: "padding") { b, o in
       let w = try b.input("w", .init(dataType: .float32, shape: [2, 2, 3, 3]))
       _ = try b.conv2d(o.image, w, options: .init(label: label, padding: [1, 1]))
@@ -78,21 +82,32 @@ import WebNN
     BadCall(op: "layerNormalization", argument: "axes") { b, o in
       _ = try b.layerNormalization(o.matrix, options: .init(label: label, axes: [2]))
     },
-    BadCall(op: "reshape", argument: "newShape") { b, o in _ = try b.reshape(o.matrix, [5, 3], options: .init(label: label)) },
+    BadCall(op: "reshape", argument: "newShape") { b, o in
+      _ = try b.reshape(o.matrix, [5, 3], options: .init(label: label))
+    },
     BadCall(op: "transpose", argument: "permutation") { b, o in
       _ = try b.transpose(o.matrix, options: .init(label: label, permutation: [0]))
     },
-    BadCall(op: "concat", argument: "inputs[1]") { b, o in _ = try b.concat([o.matrix, o.vector], axis: 0, options: .init(label: label)) },
+    BadCall(op: "concat", argument: "inputs[1]") { b, o in
+      _ = try b.concat([o.matrix, o.vector], axis: 0, options: .init(label: label))
+    },
     BadCall(op: "slice", argument: "starts") { b, o in
       _ = try b.slice(o.matrix, starts: [2, 0], sizes: [2, 4], options: .init(label: label))
     },
-    BadCall(op: "split", argument: "splits") { b, o in _ = try b.split(o.matrix, splits: [1, 1], options: .init(label: label)) },
-    BadCall(op: "expand", argument: "newShape") { b, o in _ = try b.expand(o.matrix, [2, 4], options: .init(label: label)) },
-    BadCall(op: "tile", argument: "repetitions") { b, o in _ = try b.tile(o.matrix, [2], options: .init(label: label)) },
+    BadCall(op: "split", argument: "splits") { b, o in
+      _ = try b.split(o.matrix, splits: [1, 1], options: .init(label: label))
+    },
+    BadCall(op: "expand", argument: "newShape") { b, o in
+      _ = try b.expand(o.matrix, [2, 4], options: .init(label: label))
+    },
+    BadCall(op: "tile", argument: "repetitions") { b, o in _ = try b.tile(o.matrix, [2], options: .init(label: label))
+    },
     BadCall(op: "pad", argument: "beginningPadding") { b, o in
       _ = try b.pad(o.matrix, beginningPadding: [1], endingPadding: [1, 1], options: .init(label: label))
     },
-    BadCall(op: "gather", argument: "axis") { b, o in _ = try b.gather(o.matrix, o.indices, options: .init(label: label, axis: 2)) },
+    BadCall(op: "gather", argument: "axis") { b, o in
+      _ = try b.gather(o.matrix, o.indices, options: .init(label: label, axis: 2))
+    },
     BadCall(op: "gatherND", argument: "indices") { b, o in
       let i = try b.input("i", .init(dataType: .int32, shape: [2, 3]))
       _ = try b.gatherND(o.matrix, i, options: .init(label: label))
@@ -112,7 +127,9 @@ import WebNN
   @Test(arguments: calls) func errorNamesOperatorLabelAndArgument(_ bad: BadCall) async throws {
     let builder = MLGraphBuilder(try await sharedContext())
     let operands = try Operands(builder)
-    expectMLError(.typeError, containing: ["\(bad.op) [\(Self.label)]", bad.argument]) { try bad.call(builder, operands) }
+    expectMLError(.typeError, containing: ["\(bad.op) [\(Self.label)]", bad.argument]) {
+      try bad.call(builder, operands)
+    }
     // The builder is still usable after the rejected call.
     let graph = try await builder.build(["ok": try builder.relu(operands.vector)])
     graph.destroy()

@@ -78,7 +78,8 @@ private func rankText(_ ranks: ClosedRange<Int>) -> String {
     let missing = Set(table.keys).subtracting(article.keys).sorted()
     #expect(missing.isEmpty, "Operators.md has no `### name` section for: \(missing.joined(separator: ", "))")
     let unknown = Set(article.keys).subtracting(table.keys).sorted()
-    #expect(unknown.isEmpty, "Operators.md has sections for operators the table lacks: \(unknown.joined(separator: ", "))")
+    #expect(
+      unknown.isEmpty, "Operators.md has sections for operators the table lacks: \(unknown.joined(separator: ", "))")
   }
 
   @Test func operatorsArticleMatchesTheTable() async throws {
@@ -89,7 +90,8 @@ private func rankText(_ ranks: ClosedRange<Int>) -> String {
       guard let documented = article[name] else { continue }  // reported by the test above
       #expect(
         Set(documented.arguments.keys) == Set(arguments.keys),
-        "\(name): the article lists arguments \(documented.arguments.keys.sorted()), the table \(arguments.keys.sorted())")
+        "\(name): the article lists arguments \(documented.arguments.keys.sorted()), the table \(arguments.keys.sorted())"
+      )
       for (argument, limits) in arguments {
         guard let row = documented.arguments[argument] else { continue }
         #expect(

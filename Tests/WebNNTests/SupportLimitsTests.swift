@@ -133,7 +133,9 @@ private func encode(_ t: HostTensor) -> [UInt8] {
     for v in t.values { withUnsafeBytes(of: Float16(v.double).bitPattern.littleEndian) { bytes += $0 } }
   case .int4, .uint4:
     bytes = [UInt8](repeating: 0, count: (t.count + 1) / 2)
-    for (k, v) in t.values.enumerated() { bytes[k / 2] |= (UInt8(truncatingIfNeeded: v.int) & 15) << (4 * UInt8(k % 2)) }
+    for (k, v) in t.values.enumerated() {
+      bytes[k / 2] |= (UInt8(truncatingIfNeeded: v.int) & 15) << (4 * UInt8(k % 2))
+    }
   default:
     for v in t.values {
       let bits = UInt64(truncatingIfNeeded: v.int)
@@ -328,7 +330,8 @@ private func sample(_ type: MLOperandDataType, _ domain: Domain, _ rng: inout Rn
   case .pool: return .i(rng.pick(poolIntegers(type)))
   case .boolean: return .i(rng.pick([0, 1, 2, 255]))
   case .range(let a, let b):
-    let l = Swift.max(low, Int128(a.rounded(.up))), h = Swift.min(high, Int128(b.rounded(.down)))
+    let l = Swift.max(low, Int128(a.rounded(.up)))
+    let h = Swift.min(high, Int128(b.rounded(.down)))
     return .i(l + Int128(rng.next() % UInt64(h - l + 1)))
   case .mixed(let a, let b): return sample(type, rng.next() & 1 == 0 ? a : b, &rng)
   }
@@ -432,7 +435,7 @@ private func runCase(_ context: MLContext, _ factory: Factory, _ setup: Setup, _
     let graph = try await h.builder.build(Dictionary(uniqueKeysWithValues: h.outputs.map { ($0.name, $0.operand) }))
     defer { graph.destroy() }
     var tensors: [MLTensor] = []
-    defer { tensors.forEach { $0.destroy() } }
+    defer { for tensor in tensors { tensor.destroy() } }
     var inputs: [String: MLTensor] = [:]
     for (inputName, value) in h.inputs {
       let tensor = try await context.createTensor(.init(dataType: value.type, shape: value.shape, writable: true))
@@ -442,7 +445,8 @@ private func runCase(_ context: MLContext, _ factory: Factory, _ setup: Setup, _
     }
     var outputs: [String: MLTensor] = [:]
     for o in h.outputs {
-      let tensor = try await context.createTensor(.init(dataType: o.expected.type, shape: o.expected.shape, readable: true))
+      let tensor = try await context.createTensor(
+        .init(dataType: o.expected.type, shape: o.expected.shape, readable: true))
       tensors.append(tensor)
       outputs[o.name] = tensor
     }
@@ -492,7 +496,8 @@ private struct Factory: Sendable {
     let main = try #require(entry[factory.main])
     #expect(!main.dataTypes.isEmpty, "\(op) advertises no data type for \(factory.main)")
     let secondaries: [MLOperandDataType?] = factory.secondary.map { entry[$0]?.dataTypes ?? [] } ?? [nil]
-    let ranks = main.rankRange.lowerBound == main.rankRange.upperBound
+    let ranks =
+      main.rankRange.lowerBound == main.rankRange.upperBound
       ? [main.rankRange.lowerBound] : [main.rankRange.lowerBound, main.rankRange.upperBound]
     var cases = 0
     let start = ContinuousClock.now
@@ -578,7 +583,9 @@ private func addElementwise(_ f: inout [String: Factory]) {
     ("tanh", .general, .approximate(1), { Foundation.tanh($0) }, { try $0.tanh($1) }),
     ("softsign", .general, .approximate(1), { $0 / (1 + Swift.abs($0)) }, { try $0.softsign($1) }),
     ("softplus", .general, .approximate(1), { Foundation.log(1 + Foundation.exp($0)) }, { try $0.softplus($1) }),
-    ("gelu", .general, .approximate(1), { 0.5 * $0 * (1 + Foundation.erf($0 / 2.0.squareRoot())) }, { try $0.gelu($1) }),
+    (
+      "gelu", .general, .approximate(1), { 0.5 * $0 * (1 + Foundation.erf($0 / 2.0.squareRoot())) }, { try $0.gelu($1) }
+    ),
     ("hardSwish", .general, .approximate(1), { $0 * Swift.max(0, Swift.min(6, $0 + 3)) / 6 }, { try $0.hardSwish($1) }),
     (
       "elu", .general, .approximate(1), { $0 > 0 ? $0 : 0.75 * (Foundation.exp($0) - 1) },
@@ -588,8 +595,14 @@ private func addElementwise(_ f: inout [String: Factory]) {
       "hardSigmoid", .general, .approximate(1), { Swift.max(0, Swift.min(1, 0.25 * $0 + 0.375)) },
       { try $0.hardSigmoid($1, options: .init(alpha: 0.25, beta: 0.375)) }
     ),
-    ("leakyRelu", .general, .exact, { $0 >= 0 ? $0 : 0.125 * $0 }, { try $0.leakyRelu($1, options: .init(alpha: 0.125)) }),
-    ("linear", .general, .approximate(1), { 1.5 * $0 - 0.25 }, { try $0.linear($1, options: .init(alpha: 1.5, beta: -0.25)) }),
+    (
+      "leakyRelu", .general, .exact, { $0 >= 0 ? $0 : 0.125 * $0 },
+      { try $0.leakyRelu($1, options: .init(alpha: 0.125)) }
+    ),
+    (
+      "linear", .general, .approximate(1), { 1.5 * $0 - 0.25 },
+      { try $0.linear($1, options: .init(alpha: 1.5, beta: -0.25)) }
+    ),
   ]
   for (name, domain, tolerance, reference, call) in floatFunctions {
     f[name] = Factory { h, s in
@@ -607,7 +620,10 @@ private func addElementwise(_ f: inout [String: Factory]) {
       { n in if case .i(let i) = n { .i(Int128(i.signum())) } else { .f(n.double > 0 ? 1 : (n.double < 0 ? -1 : 0)) } },
       { try $0.sign($1) }
     ),
-    ("relu", { n in if case .i(let i) = n { .i(Swift.max(i, 0)) } else { .f(Swift.max(n.double, 0)) } }, { try $0.relu($1) }),
+    (
+      "relu", { n in if case .i(let i) = n { .i(Swift.max(i, 0)) } else { .f(Swift.max(n.double, 0)) } },
+      { try $0.relu($1) }
+    ),
   ]
   for (name, reference, call) in signedFunctions {
     f[name] = Factory { h, s in
@@ -673,7 +689,8 @@ private func castDomain(_ from: MLOperandDataType, _ to: MLOperandDataType) -> D
     let reach = from == .float16 ? 60000 : Double.infinity
     // 0.999 keeps the float32 rounding of values near the limits inside the range.
     let (low, high) = (Double(to.minInt) * 0.999, Double(to.maxInt) * 0.999)
-    return .mixed(.range(Swift.max(low, -100), Swift.min(high, 100)), .range(Swift.max(low, -reach), Swift.min(high, reach)))
+    return .mixed(
+      .range(Swift.max(low, -100), Swift.min(high, 100)), .range(Swift.max(low, -reach), Swift.min(high, reach)))
   }
   return from.isFloat ? .special : .general
 }
@@ -892,7 +909,9 @@ private func addReductions(_ f: inout [String: Factory]) {
       let x = h.random(s.type, shape, .pool)
       let options = MLArgMinMaxOptions(keepDimensions: keep, outputDataType: s.secondary!)
       let input = try h.input(x)
-      let y = isMax ? try h.b.argMax(input, axis: axis, options: options) : try h.b.argMin(input, axis: axis, options: options)
+      let y =
+        isMax
+        ? try h.b.argMax(input, axis: axis, options: options) : try h.b.argMin(input, axis: axis, options: options)
       // The first extreme wins ties.
       h.expect(
         y,
@@ -1086,7 +1105,8 @@ private func addMatrixAndImage(_ f: inout [String: Factory]) {
       options: .init(c: try h.input(c), alpha: 0.5, beta: 2, aTranspose: aTranspose, bTranspose: bTranspose))
     let expected = HostTensor(s.type, [m, n]) { p in
       let product = (0..<k).reduce(0.0) { sum, kk in
-        sum + (aTranspose ? a[[kk, p[0]]] : a[[p[0], kk]]).double * (bTranspose ? b[[p[1], kk]] : b[[kk, p[1]]]).double
+        sum + (aTranspose ? a[[kk, p[0]]] : a[[p[0], kk]]).double
+          * (bTranspose ? b[[p[1], kk]] : b[[kk, p[1]]]).double
       }
       return .f(0.5 * product + 2 * broadcastRead(c, p).double)
     }
@@ -1096,10 +1116,21 @@ private func addMatrixAndImage(_ f: inout [String: Factory]) {
   f["conv2d"] = Factory { h, s in
     try h.requireRank(s, 4)
     let configs: [(MLInputOperandLayout, MLConv2dFilterOperandLayout, [Int], [Int], Window)] = [
-      (.nchw, .oihw, [1, 2, 5, 4], [4, 1, 2, 3], Window(padding: [1, 0, 0, 2], strides: [2, 1], dilations: [1, 2], groups: 2)),
-      (.nhwc, .hwio, [1, 2, 4, 3], [3, 2, 2, 2], Window(padding: [0, 1, 1, 0], strides: [1, 2], dilations: [2, 1])),
-      (.nchw, .ohwi, [2, 3, 3, 3], [3, 1, 2, 2], Window(padding: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1], groups: 3)),
-      (.nhwc, .ihwo, [1, 4, 3, 3], [2, 2, 3, 1], Window(padding: [0, 0, 1, 0], strides: [2, 2], dilations: [1, 1], groups: 2)),
+      (
+        .nchw, .oihw, [1, 2, 5, 4], [4, 1, 2, 3],
+        Window(padding: [1, 0, 0, 2], strides: [2, 1], dilations: [1, 2], groups: 2)
+      ),
+      (
+        .nhwc, .hwio, [1, 2, 4, 3], [3, 2, 2, 2], Window(padding: [0, 1, 1, 0], strides: [1, 2], dilations: [2, 1])
+      ),
+      (
+        .nchw, .ohwi, [2, 3, 3, 3], [3, 1, 2, 2],
+        Window(padding: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1], groups: 3)
+      ),
+      (
+        .nhwc, .ihwo, [1, 4, 3, 3], [2, 2, 3, 1],
+        Window(padding: [0, 0, 1, 0], strides: [2, 2], dilations: [1, 1], groups: 2)
+      ),
     ]
     for (layout, filterLayout, xShape, wShape, g) in configs {
       // Generated as NCHW and OIHW, then permuted into the layouts under test.
@@ -1127,9 +1158,18 @@ private func addMatrixAndImage(_ f: inout [String: Factory]) {
     try h.requireRank(s, 4)
     // (layout, filter layout, NCHW input, IOHW filter, window, outputPadding, outputSizes)
     let configs: [(MLInputOperandLayout, MLConvTranspose2dFilterOperandLayout, [Int], [Int], Window, [Int], [Int]?)] = [
-      (.nchw, .iohw, [1, 2, 2, 3], [2, 2, 2, 2], Window(padding: [1, 0, 0, 1], strides: [2, 2], dilations: [1, 1]), [1, 0], nil),
-      (.nhwc, .hwoi, [1, 4, 3, 2], [4, 1, 2, 2], Window(padding: [0, 0, 0, 0], strides: [1, 2], dilations: [2, 1], groups: 2), [0, 0], [5, 5]),
-      (.nchw, .ohwi, [1, 2, 3, 3], [2, 3, 2, 2], Window(padding: [0, 1, 1, 0], strides: [1, 1], dilations: [1, 1]), [0, 0], nil),
+      (
+        .nchw, .iohw, [1, 2, 2, 3], [2, 2, 2, 2], Window(padding: [1, 0, 0, 1], strides: [2, 2], dilations: [1, 1]),
+        [1, 0], nil
+      ),
+      (
+        .nhwc, .hwoi, [1, 4, 3, 2], [4, 1, 2, 2],
+        Window(padding: [0, 0, 0, 0], strides: [1, 2], dilations: [2, 1], groups: 2), [0, 0], [5, 5]
+      ),
+      (
+        .nchw, .ohwi, [1, 2, 3, 3], [2, 3, 2, 2], Window(padding: [0, 1, 1, 0], strides: [1, 1], dilations: [1, 1]),
+        [0, 0], nil
+      ),
     ]
     for (layout, filterLayout, xShape, wShape, g, outputPadding, outputSizes) in configs {
       let x = h.random(s.type, xShape, .unit)
@@ -1200,7 +1240,9 @@ private func addMatrixAndImage(_ f: inout [String: Factory]) {
 
 /// (x − mean) / √(variance + ε) over `axes` (population variance).
 private func normalized(_ x: HostTensor, axes: [Int], epsilon: Double) -> [Double] {
-  let mean = reduced(x, axes: axes, keepDimensions: true, to: .float32) { v in .f(v.reduce(0) { $0 + $1.double } / Double(v.count)) }
+  let mean = reduced(x, axes: axes, keepDimensions: true, to: .float32) { v in
+    .f(v.reduce(0) { $0 + $1.double } / Double(v.count))
+  }
   let meanOf = { (c: [Int]) in mean[c.enumerated().map { axes.contains($0) ? 0 : $1 }].double }
   let variance = reduced(x, axes: axes, keepDimensions: true, to: .float32) { _ in .f(0) }
   var squares = [Double](repeating: 0, count: variance.count)
@@ -1231,7 +1273,8 @@ private func addNormalization(_ f: inout [String: Factory]) {
     let bias = h.random(s.type, channels, .general)
     let y = try h.b.batchNormalization(
       try h.input(x), mean: try h.constant(mean), variance: try h.input(variance),
-      options: .init(scale: s.end == 1 ? try h.input(scale) : nil, bias: try h.constant(bias), axis: axis, epsilon: 1e-3))
+      options: .init(
+        scale: s.end == 1 ? try h.input(scale) : nil, bias: try h.constant(bias), axis: axis, epsilon: 1e-3))
     let expected = HostTensor(s.type, shape) { c in
       let k = [c[axis]]
       let normal = (x[c].double - mean[k].double) / (variance[k].double + 1e-3).squareRoot()
@@ -1507,7 +1550,9 @@ private func addIndexing(_ f: inout [String: Factory]) {
     let k = s.end == 0 ? 1 : Swift.min(3, s.rank)
     let rows = s.end == 0 ? 3 : 2
     let x = h.random(s.type, shape, .general)
-    let indices = HostTensor(indexType, [rows, k]) { c in h.index(h.rng.int(0...(shape[c[1]] - 1)), shape[c[1]], indexType) }
+    let indices = HostTensor(indexType, [rows, k]) { c in
+      h.index(h.rng.int(0...(shape[c[1]] - 1)), shape[c[1]], indexType)
+    }
     let y = try h.b.gatherND(try h.input(x), try h.constant(indices))
     h.expect(
       y,
@@ -1746,7 +1791,8 @@ private func addRecurrent(_ f: inout [String: Factory]) {
     let outputs = try h.b.gru(
       try h.input(x), try h.constant(w), try h.input(r), steps: steps, hiddenSize: hs,
       options: .init(
-        bias: try h.constant(bias), recurrentBias: try h.constant(recurrentBias), initialHiddenState: try h.input(initial),
+        bias: try h.constant(bias), recurrentBias: try h.constant(recurrentBias),
+        initialHiddenState: try h.input(initial),
         resetAfter: spec.resetAfter, returnSequence: true, direction: direction, layout: spec.layout,
         activations: f32 ? nil : activations))
     var finals: [Double] = []

@@ -35,7 +35,8 @@ extension WPTGraphReplay {
       if let v = try o.enumeration("layout", MLGruWeightLayout.self) { options.layout = v }
       options.activations = try o.enumerations("activations", MLRecurrentNetworkActivation.self)
       return [
-        try b.gruCell(input, weight, recurrentWeight, hiddenState: hiddenState, hiddenSize: hiddenSize, options: options)
+        try b.gruCell(
+          input, weight, recurrentWeight, hiddenState: hiddenState, hiddenSize: hiddenSize, options: options)
       ]
 
     case "lstm":

@@ -115,8 +115,7 @@ public enum WPTTensorCoding {
   }
 
   /// Element `index` of little-endian tensor bytes of `type`.
-  public static func element(_ bytes: [UInt8], _ index: Int, _ type: MLOperandDataType) -> WPTScalar
-  {
+  public static func element(_ bytes: [UInt8], _ index: Int, _ type: MLOperandDataType) -> WPTScalar {
     if type.bitWidth == 4 {
       let byte = bytes[index / 2]
       let nibble = index % 2 == 0 ? byte & 0x0F : byte >> 4

@@ -356,8 +356,7 @@ struct WPTValidationAPIReplay {
 
   // MARK: Arguments
 
-  private func resolve(_ value: WPTValue, _ objects: [String: Object]) throws -> WPTResolvedArgument
-  {
+  private func resolve(_ value: WPTValue, _ objects: [String: Object]) throws -> WPTResolvedArgument {
     switch value {
     case .object(let o) where o.count == 1 && o["$ref"] != nil:
       guard let ref = o["$ref"]?.stringValue, let object = objects[ref] else {

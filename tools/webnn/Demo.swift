@@ -43,7 +43,8 @@ enum Demo {
     let graph = try await builder.build(["probabilities": probabilities])
     let buildTime = Date().timeIntervalSince(start)
 
-    let input = try await context.createTensor(.init(dataType: .float32, shape: [1, channels, size, size], writable: true))
+    let input = try await context.createTensor(
+      .init(dataType: .float32, shape: [1, channels, size, size], writable: true))
     let output = try await context.createTensor(.init(dataType: .float32, shape: [1, classes], readable: true))
     try context.writeTensor(input, image)
     var result: [Float] = []
@@ -58,9 +59,14 @@ enum Demo {
     let reference = cpuReference(image, filter, bias, weights, classBias)
     let difference = zip(result, reference).map { Swift.abs($0 - $1) }.max() ?? .infinity
     print("probabilities:", result.map { String(format: "%.5f", $0) }.joined(separator: " "))
-    print("top class: \(result.indices.max { result[$0] < result[$1] }!), sum \(String(format: "%.6f", result.reduce(0, +)))")
+    print(
+      "top class: \(result.indices.max { result[$0] < result[$1] }!), sum \(String(format: "%.6f", result.reduce(0, +)))"
+    )
     print("max difference from the CPU reference: \(difference)")
-    print(String(format: "context + build: %.1f ms, dispatch + read: %.3f ms (mean of %d)", buildTime * 1000, runTime * 1000, runs))
+    print(
+      String(
+        format: "context + build: %.1f ms, dispatch + read: %.3f ms (mean of %d)", buildTime * 1000, runTime * 1000,
+        runs))
     context.destroy()
     let messages = VulkanValidation.drainMessages()
     guard difference < 1e-5, messages.isEmpty else {
@@ -68,10 +74,15 @@ enum Demo {
     }
   }
 
-  struct DemoError: Error, CustomStringConvertible { let message: String; var description: String { message } }
+  struct DemoError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+  }
 
   /// The same graph in plain Swift loops.
-  static func cpuReference(_ image: [Float], _ filter: [Float], _ bias: [Float], _ weights: [Float], _ classBias: [Float])
+  static func cpuReference(
+    _ image: [Float], _ filter: [Float], _ bias: [Float], _ weights: [Float], _ classBias: [Float]
+  )
     -> [Float]
   {
     var activation = [Float](repeating: 0, count: filters * size * size)
@@ -98,7 +109,9 @@ enum Demo {
       for y in 0..<half {
         for x in 0..<half {
           var best = -Float.infinity
-          for dy in 0..<2 { for dx in 0..<2 { best = Swift.max(best, activation[(o * size + 2 * y + dy) * size + 2 * x + dx]) } }
+          for dy in 0..<2 {
+            for dx in 0..<2 { best = Swift.max(best, activation[(o * size + 2 * y + dy) * size + 2 * x + dx]) }
+          }
           pooled[(o * half + y) * half + x] = best
         }
       }
