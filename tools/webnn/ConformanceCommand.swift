@@ -7,31 +7,14 @@ import WebNN
 /// any failure or Vulkan validation message.
 enum ConformanceCommand {
   static func run(_ arguments: [String]) async throws -> Int32 {
-    var jsonPath: String?
-    var filter: String?
-    var index = 0
-    while index < arguments.count {
-      let argument = arguments[index]
-      guard index + 1 < arguments.count, ["--json", "--filter"].contains(argument) else {
-        throw MLError(.typeError, "wpt: unknown argument \(argument) (expected --json FILE or --filter TEXT)")
-      }
-      if argument == "--json" { jsonPath = arguments[index + 1] } else { filter = arguments[index + 1] }
-      index += 2
-    }
+    let options = try ReportOptions(arguments, command: "wpt")
     let context = try await ML().createContext()
-    let report = await WPTRunner().run(context: context, filter: filter)
+    let report = await WPTRunner().run(context: context, filter: options.filter)
     print(report.textTable())
-    if let jsonPath {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try encoder.encode(report).write(to: URL(fileURLWithPath: jsonPath))
-    }
-    context.destroy()
-    let messages = VulkanValidation.drainMessages()
-    if !messages.isEmpty {
-      print("\(messages.count) Vulkan validation messages (see above): failing")
-      print(report.totals.summaryLine)
-    }
-    return report.totals.failed == 0 && messages.isEmpty && report.totals.cases > 0 ? 0 : 1
+    if let jsonPath = options.jsonPath { try report.json().write(to: URL(fileURLWithPath: jsonPath)) }
+    let clean = ReportOptions.finish(context)
+    // The summary stays the last line.
+    if !clean { print(report.totals.summaryLine) }
+    return report.totals.failed == 0 && clean && report.totals.cases > 0 ? 0 : 1
   }
 }

@@ -8,33 +8,15 @@ import WebNN
 /// skipped`, and exits 1 on any failed call.
 enum ValidationCommand {
   static func run(_ arguments: [String]) async throws -> Int32 {
-    var jsonPath: String?
-    var filter: String?
-    var index = 0
-    while index < arguments.count {
-      let argument = arguments[index]
-      guard index + 1 < arguments.count, ["--json", "--filter"].contains(argument) else {
-        throw MLError(
-          .typeError,
-          "wpt-validation: unknown argument \(argument) (expected --json FILE or --filter TEXT)")
-      }
-      if argument == "--json" {
-        jsonPath = arguments[index + 1]
-      } else {
-        filter = arguments[index + 1]
-      }
-      index += 2
-    }
+    let options = try ReportOptions(arguments, command: "wpt-validation")
     let ml = ML()
     let context = try await ml.createContext()
-    let report = await WPTValidationRunner().run(context: context, ml: ml, filter: filter)
+    let report = await WPTValidationRunner().run(context: context, ml: ml, filter: options.filter)
     print(report.textTable())
-    if let jsonPath { try report.json().write(to: URL(fileURLWithPath: jsonPath)) }
-    context.destroy()
-    let messages = VulkanValidation.drainMessages()
-    if !messages.isEmpty {
-      print("\(messages.count) Vulkan validation messages (see above): failing")
-    }
-    return report.totals.failed == 0 && report.totals.calls > 0 && messages.isEmpty ? 0 : 1
+    if let jsonPath = options.jsonPath { try report.json().write(to: URL(fileURLWithPath: jsonPath)) }
+    let clean = ReportOptions.finish(context)
+    // The summary stays the last line.
+    if !clean { print(report.totals.summaryLine) }
+    return report.totals.failed == 0 && report.totals.calls > 0 && clean ? 0 : 1
   }
 }
