@@ -176,6 +176,9 @@ extension MLGraphBuilder {
     try check.require(sizes.count == input.rank, "sizes", "has \(sizes.count) values, the input rank is \(input.rank)")
     try check.require(
       strides.count == input.rank, "strides", "has \(strides.count) values, the input rank is \(input.rank)")
+    try check.unsignedLongs(starts, "starts")
+    try check.unsignedLongs(sizes, "sizes")
+    try check.unsignedLongs(strides, "strides")
     var shape: [Int] = []
     for d in 0..<input.rank {
       try check.require(sizes[d] > 0, "sizes", "sizes[\(d)] must be positive, got \(sizes[d])")
@@ -205,6 +208,7 @@ extension MLGraphBuilder {
       sizes = Array(repeating: size / n, count: n)
     case .sizes(let list):
       try check.require(!list.isEmpty && list.count <= 8192, "splits", "expected 1...8192 sizes")
+      try check.unsignedLongs(list, "splits")
       try check.require(list.allSatisfy { $0 > 0 }, "splits", "sizes must be positive, got \(list)")
       try check.require(list.reduce(0, +) == size, "splits", "sizes \(list) do not sum to dimension \(size)")
       sizes = list
@@ -239,6 +243,7 @@ extension MLGraphBuilder {
     try check.require(
       repetitions.count == input.rank, "repetitions", "has \(repetitions.count) values, the input rank is \(input.rank)"
     )
+    try check.unsignedLongs(repetitions, "repetitions")
     try check.require(repetitions.allSatisfy { $0 > 0 }, "repetitions", "values must be positive, got \(repetitions)")
     return try add1(
       .tile(input: input.id, repetitions: repetitions),
@@ -266,8 +271,8 @@ extension MLGraphBuilder {
     try check.require(
       endingPadding.count == input.rank, "endingPadding",
       "has \(endingPadding.count) values, the input rank is \(input.rank)")
-    try check.require(
-      (beginningPadding + endingPadding).allSatisfy { $0 >= 0 }, "beginningPadding", "values must not be negative")
+    try check.unsignedLongs(beginningPadding, "beginningPadding")
+    try check.unsignedLongs(endingPadding, "endingPadding")
     if options.mode == .reflection {
       for d in 0..<input.rank {
         try check.require(
