@@ -137,7 +137,8 @@ extension GraphPlan {
     p.append(shape[shape.count - 2])
     p.append(shape[shape.count - 1])
     p.append(upper)
-    p.append(diagonal)
+    // The shader compares int32 column - row offsets; beyond ±Int32.max every diagonal acts alike.
+    p.append(Swift.min(Swift.max(diagonal, -Int(Int32.max)), Int(Int32.max)))
     add(
       Kernel(shader: "triangular.comp", defines: bitsDefines(out.dataType)), p, invocations: out.elementCount,
       reads: [slot(input)], writes: [slot(output)])
