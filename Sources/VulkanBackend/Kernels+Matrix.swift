@@ -93,44 +93,39 @@ extension GraphPlan {
     _ input: OperandID, _ filter: OperandID, _ bias: OperandID?, _ window: Window2D, _ groups: Int,
     _ inputLayout: MLInputOperandLayout, _ filterLayout: MLConv2dFilterOperandLayout, _ output: OperandID
   ) {
-    let f = descriptor(filter).shape
-    let fs = contiguousStrides(f)
-    // (o, i, h, w) sizes and strides whatever the layout.
-    let (sizes, strides): ([Int], [Int]) =
+    // Where the (o, i, h, w) axes sit in each layout.
+    let axes: [Int] =
       switch filterLayout {
-      case .oihw: (f, fs)
-      case .hwio: ([f[3], f[2], f[0], f[1]], [fs[3], fs[2], fs[0], fs[1]])
-      case .ohwi: ([f[0], f[3], f[1], f[2]], [fs[0], fs[3], fs[1], fs[2]])
-      case .ihwo: ([f[3], f[0], f[1], f[2]], [fs[3], fs[0], fs[1], fs[2]])
+      case .oihw: [0, 1, 2, 3]
+      case .hwio: [3, 2, 0, 1]
+      case .ohwi: [0, 3, 1, 2]
+      case .ihwo: [3, 0, 1, 2]
       }
-    emitConvolution(
-      "conv2d.comp", input, filter, bias, window, groups, inputLayout, kernel: (sizes[2], sizes[3]),
-      filterStrides: strides,
-      output)
+    emitConvolution("conv2d.comp", input, filter, bias, window, groups, inputLayout, filterAxes: axes, output)
   }
 
   mutating func emitConvTranspose2d(
     _ input: OperandID, _ filter: OperandID, _ bias: OperandID?, _ window: Window2D, _ groups: Int,
     _ inputLayout: MLInputOperandLayout, _ filterLayout: MLConvTranspose2dFilterOperandLayout, _ output: OperandID
   ) {
-    let f = descriptor(filter).shape
-    let fs = contiguousStrides(f)
-    // (i, o, h, w) sizes and strides whatever the layout.
-    let (sizes, strides): ([Int], [Int]) =
+    // Where the (i, o, h, w) axes sit in each layout.
+    let axes: [Int] =
       switch filterLayout {
-      case .iohw: (f, fs)
-      case .hwoi: ([f[3], f[2], f[0], f[1]], [fs[3], fs[2], fs[0], fs[1]])
-      case .ohwi: ([f[3], f[0], f[1], f[2]], [fs[3], fs[0], fs[1], fs[2]])
+      case .iohw: [0, 1, 2, 3]
+      case .hwoi: [3, 2, 0, 1]
+      case .ohwi: [3, 0, 1, 2]
       }
-    emitConvolution(
-      "conv_transpose2d.comp", input, filter, bias, window, groups, inputLayout, kernel: (sizes[2], sizes[3]),
-      filterStrides: strides, output)
+    emitConvolution("conv_transpose2d.comp", input, filter, bias, window, groups, inputLayout, filterAxes: axes, output)
   }
 
   private mutating func emitConvolution(
     _ shader: String, _ input: OperandID, _ filter: OperandID, _ bias: OperandID?, _ window: Window2D, _ groups: Int,
-    _ layout: MLInputOperandLayout, kernel: (Int, Int), filterStrides: [Int], _ output: OperandID
+    _ layout: MLInputOperandLayout, filterAxes: [Int], _ output: OperandID
   ) {
+    // The filter's sizes and strides in the kernel's canonical axis order.
+    let filterShape = descriptor(filter).shape
+    let kernel = (filterShape[filterAxes[2]], filterShape[filterAxes[3]])
+    let filterStrides = filterAxes.map { contiguousStrides(filterShape)[$0] }
     let inShape = descriptor(input).shape
     let outShape = descriptor(output).shape
     let inSizes = imageSizes(inShape, layout)
