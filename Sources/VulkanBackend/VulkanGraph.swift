@@ -20,7 +20,6 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   /// The tensors bound to the run in flight: they must outlive it even if the caller lets go.
   private var boundTensors: [VulkanTensor] = []
   private var destroyed = false
-  let dispatchCount: Int
 
   init(device: VulkanDevice, ir: GraphIR) throws {
     self.device = device
@@ -29,7 +28,6 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       hasFloat16Arithmetic: device.info.vulkan12.shaderFloat16 != 0)
     inputSlots = plan.inputSlots
     outputSlots = plan.outputSlots
-    dispatchCount = plan.dispatches.count
 
     // Constants and intermediates get their own buffers for the graph's lifetime.
     var addresses = [UInt64](repeating: 0, count: max(plan.slotCount, 1))

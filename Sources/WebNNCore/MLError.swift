@@ -40,5 +40,4 @@ public struct MLError: Error, CustomStringConvertible, Sendable, Equatable {
 
   static func type(_ message: String) -> MLError { MLError(.typeError, message) }
   static func invalidState(_ message: String) -> MLError { MLError(.invalidStateError, message) }
-  static func notSupported(_ message: String) -> MLError { MLError(.notSupportedError, message) }
 }

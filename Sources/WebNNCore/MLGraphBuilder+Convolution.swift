@@ -194,6 +194,7 @@ extension MLGraphBuilder {
     try check.unsignedLongs(options.outputPadding, "outputPadding")
     try check.unsignedLongs(options.outputSizes ?? [], "outputSizes")
     var sizes: [Int] = []
+    var resolved = window
     for (axis, (size, k)) in [(h, kh), (w, kw)].enumerated() {
       let s = window.strides[axis]
       let calc =
@@ -209,15 +210,9 @@ extension MLGraphBuilder {
         try check.require(p >= 0 && p < s, "outputPadding", "\(p) must be below the stride \(s)")
         sizes.append(calc + p)
       }
+      // The extra output rows and columns behave as padding removed at the end.
+      resolved.padding[2 * axis + 1] -= sizes[axis] - calc
     }
-    var resolved = window
-    // The extra output rows and columns behave as padding removed at the end.
-    resolved.padding[1] -=
-      sizes[0]
-      - ((h - 1) * window.strides[0] + (kh - 1) * window.dilations[0] + 1 - window.padding[0] - window.padding[1])
-    resolved.padding[3] -=
-      sizes[1]
-      - ((w - 1) * window.strides[1] + (kw - 1) * window.dilations[1] + 1 - window.padding[2] - window.padding[3])
     return try add1(
       .convTranspose2d(
         input: input.id, filter: filter.id, bias: options.bias?.id, window: resolved, groups: g,
