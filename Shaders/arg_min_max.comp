@@ -4,15 +4,14 @@
 // Parameters: [0] input, [1] output slots, [2] output count, [3] axis size, [4] inner.
 #include "common.glsl"
 
-TENSOR_VIEW(XView, X_T, X_ALIGN)
-TENSOR_VIEW(YView, Y_T, Y_ALIGN)
+TENSOR(1, x, X_T, X_ALIGN)
+TENSOR(2, b2, Y_T, Y_ALIGN)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(2)) return;
   uint axis = P(3), inner = P(4);
   uint base = (i / inner) * axis * inner + i % inner;
-  XView x = XView(slotAddress(P(0)));
   X_C best = X_C(x.v[base]);
   uint bestIndex = 0u;
   for (uint k = 1u; k < axis; ++k) {
@@ -26,5 +25,5 @@ void main() {
       bestIndex = k;
     }
   }
-  YView(slotAddress(P(1))).v[i] = Y_T(bestIndex);
+  b2.v[i] = Y_T(bestIndex);
 }

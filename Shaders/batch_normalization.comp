@@ -5,17 +5,22 @@
 // [6] count, [7] channels, [8] inner size, [9] has scale, [10] has bias, [11] epsilon.
 #include "common.glsl"
 
-TENSOR_VIEW(View, T, T_ALIGN)
+TENSOR(1, b1, T, T_ALIGN)
+TENSOR(2, b2, T, T_ALIGN)
+TENSOR(3, b3, T, T_ALIGN)
+TENSOR(4, b4, T, T_ALIGN)
+TENSOR(5, b5, T, T_ALIGN)
+TENSOR(6, b6, T, T_ALIGN)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(6)) return;
   uint c = (i / P(8)) % P(7);
-  float x = float(View(slotAddress(P(0))).v[i]);
-  float mean = float(View(slotAddress(P(1))).v[c]);
-  float variance = float(View(slotAddress(P(2))).v[c]);
+  float x = float(b1.v[i]);
+  float mean = float(b2.v[c]);
+  float variance = float(b3.v[c]);
   float y = (x - mean) / sqrt(variance + Pf(11));
-  if (P(9) != 0u) y *= float(View(slotAddress(P(3))).v[c]);
-  if (P(10) != 0u) y += float(View(slotAddress(P(4))).v[c]);
-  View(slotAddress(P(5))).v[i] = T(y);
+  if (P(9) != 0u) y *= float(b4.v[c]);
+  if (P(10) != 0u) y += float(b5.v[c]);
+  b6.v[i] = T(y);
 }

@@ -7,7 +7,10 @@
 // [28..31] output strides (n, c, h, w), [32] has bias.
 #include "common.glsl"
 
-TENSOR_VIEW(View, T, T_ALIGN)
+TENSOR(1, x, T, T_ALIGN)
+TENSOR(2, w, T, T_ALIGN)
+TENSOR(3, b3, T, T_ALIGN)
+TENSOR(4, b4, T, T_ALIGN)
 
 void main() {
   uint i = globalIndex();
@@ -17,8 +20,6 @@ void main() {
   uint KH = P(11), KW = P(12), groups = P(13);
   uint channelsPerGroup = C / groups, outputsPerGroup = O / groups;
   uint group = o / outputsPerGroup;
-  View x = View(slotAddress(P(0)));
-  View w = View(slotAddress(P(1)));
   float sum = 0.0;
   for (uint ic = 0u; ic < channelsPerGroup; ++ic) {
     uint c = group * channelsPerGroup + ic;
@@ -34,6 +35,6 @@ void main() {
       }
     }
   }
-  if (P(32) != 0u) sum += float(View(slotAddress(P(2))).v[o]);
-  View(slotAddress(P(3))).v[int(n) * Pi(28) + int(o) * Pi(29) + int(oy) * Pi(30) + int(ox) * Pi(31)] = T(sum);
+  if (P(32) != 0u) sum += float(b3.v[o]);
+  b4.v[int(n) * Pi(28) + int(o) * Pi(29) + int(oy) * Pi(30) + int(ox) * Pi(31)] = T(sum);
 }

@@ -5,7 +5,10 @@
 // at [24..27] are (input channel, output channel within group, h, w).
 #include "common.glsl"
 
-TENSOR_VIEW(View, T, T_ALIGN)
+TENSOR(1, x, T, T_ALIGN)
+TENSOR(2, w, T, T_ALIGN)
+TENSOR(3, b3, T, T_ALIGN)
+TENSOR(4, b4, T, T_ALIGN)
 
 void main() {
   uint i = globalIndex();
@@ -16,8 +19,6 @@ void main() {
   uint channelsPerGroup = C / groups, outputsPerGroup = O / groups;
   uint group = o / outputsPerGroup, oc = o % outputsPerGroup;
   int sh = Pi(14), sw = Pi(15);
-  View x = View(slotAddress(P(0)));
-  View w = View(slotAddress(P(1)));
   float sum = 0.0;
   for (uint ky = 0u; ky < KH; ++ky) {
     int ty = int(oy) + Pi(18) - int(ky * P(16));
@@ -37,6 +38,6 @@ void main() {
       }
     }
   }
-  if (P(32) != 0u) sum += float(View(slotAddress(P(2))).v[o]);
-  View(slotAddress(P(3))).v[int(n) * Pi(28) + int(o) * Pi(29) + int(oy) * Pi(30) + int(ox) * Pi(31)] = T(sum);
+  if (P(32) != 0u) sum += float(b3.v[o]);
+  b4.v[int(n) * Pi(28) + int(o) * Pi(29) + int(oy) * Pi(30) + int(ox) * Pi(31)] = T(sum);
 }

@@ -6,7 +6,8 @@
 // [4] inner size, [5] exclusive, [6] reversed.
 #include "common.glsl"
 
-TENSOR_VIEW(View, X_T, X_ALIGN)
+TENSOR(1, x, X_T, X_ALIGN)
+TENSOR(2, y, X_T, X_ALIGN)
 
 void main() {
   uint line = globalIndex();
@@ -14,8 +15,6 @@ void main() {
   uint size = P(3), inner = P(4);
   bool exclusive = P(5) != 0u, reversed = P(6) != 0u;
   uint base = (line / inner) * size * inner + line % inner;
-  View x = View(slotAddress(P(0)));
-  View y = View(slotAddress(P(1)));
   ACC sum = ACC(0);
   for (uint k = 0u; k < size; ++k) {
     uint at = base + (reversed ? size - 1u - k : k) * inner;

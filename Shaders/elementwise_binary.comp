@@ -6,14 +6,15 @@
 #include "common.glsl"
 #include "math.glsl"
 
-TENSOR_VIEW(AView, A_T, A_ALIGN)
-TENSOR_VIEW(ZView, Z_T, Z_ALIGN)
+TENSOR(1, b1, A_T, A_ALIGN)
+TENSOR(2, b2, A_T, A_ALIGN)
+TENSOR(3, b3, Z_T, Z_ALIGN)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(3)) return;
   uint rank = P(4);
-  A_C a = A_C(AView(slotAddress(P(0))).v[stridedOffset(i, rank, 5, 13)]);
-  A_C b = A_C(AView(slotAddress(P(1))).v[stridedOffset(i, rank, 5, 21)]);
-  ZView(slotAddress(P(2))).v[i] = Z_T(BINARY(a, b));
+  A_C a = A_C(b1.v[stridedOffset(i, rank, 5, 13)]);
+  A_C b = A_C(b2.v[stridedOffset(i, rank, 5, 21)]);
+  b3.v[i] = Z_T(BINARY(a, b));
 }

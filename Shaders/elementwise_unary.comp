@@ -5,12 +5,12 @@
 #include "common.glsl"
 #include "math.glsl"
 
-TENSOR_VIEW(XView, X_T, X_ALIGN)
-TENSOR_VIEW(YView, Y_T, Y_ALIGN)
+TENSOR(1, b1, X_T, X_ALIGN)
+TENSOR(2, b2, Y_T, Y_ALIGN)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(2)) return;
-  X_C x = X_C(XView(slotAddress(P(0))).v[i]);
-  YView(slotAddress(P(1))).v[i] = Y_T(UNARY(x));
+  X_C x = X_C(b1.v[i]);
+  b2.v[i] = Y_T(UNARY(x));
 }

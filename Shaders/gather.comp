@@ -6,15 +6,16 @@
 #include "common.glsl"
 #include "indices.glsl"
 
-TENSOR_VIEW(View, E_T, E_ALIGN)
-TENSOR_VIEW(IndexView, I_T, I_ALIGN)
+TENSOR(1, b1, E_T, E_ALIGN)
+TENSOR(2, b2, I_T, I_ALIGN)
+TENSOR(3, b3, E_T, E_ALIGN)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(3)) return;
   uint axis = P(4), inner = P(5), indexCount = P(6);
   uint j = (i / inner) % indexCount, outer = i / (inner * indexCount);
-  uint index = normalizeIndex(IndexView(slotAddress(P(1))).v[j], axis);
+  uint index = normalizeIndex(b2.v[j], axis);
   uint source = (outer * axis + index) * inner + i % inner;
-  View(slotAddress(P(2))).v[i] = View(slotAddress(P(0))).v[source];
+  b3.v[i] = b1.v[source];
 }

@@ -8,15 +8,16 @@
 #include "common.glsl"
 #include "indices.glsl"
 
-TENSOR_VIEW(View, E_T, E_ALIGN)
-TENSOR_VIEW(IndexView, I_T, I_ALIGN)
+TENSOR(1, b1, E_T, E_ALIGN)
+TENSOR(2, b2, I_T, I_ALIGN)
+TENSOR(3, b3, E_T, E_ALIGN)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(3)) return;
   uint axis = P(4), indexAxis = P(5), inner = P(6);
   uint outer = i / (inner * indexAxis);
-  uint index = normalizeIndex(IndexView(slotAddress(P(1))).v[i], axis);
+  uint index = normalizeIndex(b2.v[i], axis);
   uint source = (outer * axis + index) * inner + i % inner;
-  View(slotAddress(P(2))).v[i] = View(slotAddress(P(0))).v[source];
+  b3.v[i] = b1.v[source];
 }

@@ -9,18 +9,18 @@
 #include "common.glsl"
 #include "indices.glsl"
 
-TENSOR_VIEW(View, E_T, E_ALIGN)
-TENSOR_VIEW(IndexView, I_T, I_ALIGN)
+TENSOR(1, b1, E_T, E_ALIGN)
+TENSOR(2, indices, I_T, I_ALIGN)
+TENSOR(3, b3, E_T, E_ALIGN)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(3)) return;
   uint k = P(4), sliceSize = P(5);
   uint row = i / sliceSize;
-  IndexView indices = IndexView(slotAddress(P(1)));
   uint source = i % sliceSize;
   for (uint d = 0u; d < k; ++d) {
     source += normalizeIndex(indices.v[row * k + d], P(6 + d)) * P(14 + d);
   }
-  View(slotAddress(P(2))).v[i] = View(slotAddress(P(0))).v[source];
+  b3.v[i] = b1.v[source];
 }

@@ -8,7 +8,10 @@
 // [36] b column stride, [37] has c, [38] c row stride, [39] c column stride, [40] alpha, [41] beta.
 #include "common.glsl"
 
-TENSOR_VIEW(View, T, T_ALIGN)
+TENSOR(1, a, T, T_ALIGN)
+TENSOR(2, b, T, T_ALIGN)
+TENSOR(3, b3, T, T_ALIGN)
+TENSOR(4, b4, T, T_ALIGN)
 
 void main() {
   uint i = globalIndex();
@@ -19,15 +22,13 @@ void main() {
   int aBase = stridedOffset(batch, batchRank, 9, 17) + int(m) * Pi(33);
   int bBase = stridedOffset(batch, batchRank, 9, 25) + int(n) * Pi(36);
   int aStep = Pi(34), bStep = Pi(35);
-  View a = View(slotAddress(P(0)));
-  View b = View(slotAddress(P(1)));
   float sum = 0.0;
   for (uint k = 0u; k < K; ++k) {
     sum += float(a.v[aBase + int(k) * aStep]) * float(b.v[bBase + int(k) * bStep]);
   }
   float result = Pf(40) * sum;
   if (P(37) != 0u) {
-    result += Pf(41) * float(View(slotAddress(P(2))).v[int(m) * Pi(38) + int(n) * Pi(39)]);
+    result += Pf(41) * float(b3.v[int(m) * Pi(38) + int(n) * Pi(39)]);
   }
-  View(slotAddress(P(3))).v[i] = T(result);
+  b4.v[i] = T(result);
 }

@@ -9,13 +9,14 @@
 // strides over reduced dims.
 #include "common.glsl"
 
-TENSOR_VIEW(View, T, T_ALIGN)
+TENSOR(1, x, T, T_ALIGN)
+TENSOR(2, b2, T, T_ALIGN)
+TENSOR(3, b3, T, T_ALIGN)
+TENSOR(4, y, T, T_ALIGN)
 
 void main() {
   uint g = globalIndex();
   if (g >= P(4)) return;
-  View x = View(slotAddress(P(0)));
-  View y = View(slotAddress(P(3)));
   int base = stridedOffset(g, P(5), 6, 14);
   int scaleBase = stridedOffset(g, P(5), 6, 43);
   uint count = P(39), rank = P(22);
@@ -32,8 +33,8 @@ void main() {
     int offset = base + stridedOffset(k, rank, 23, 31);
     int s = scaleBase + stridedOffset(k, rank, 23, 51);
     float value = (float(x.v[offset]) - mean) * inverse;
-    if (P(40) != 0u) value *= float(View(slotAddress(P(1))).v[s]);
-    if (P(41) != 0u) value += float(View(slotAddress(P(2))).v[s]);
+    if (P(40) != 0u) value *= float(b2.v[s]);
+    if (P(41) != 0u) value += float(b3.v[s]);
     y.v[offset] = T(value);
   }
 }

@@ -5,7 +5,8 @@
 // (0 constant, 1 edge, 2 reflection), [37..38] the constant's bits.
 #include "common.glsl"
 
-TENSOR_VIEW(View, E_T, E_ALIGN)
+TENSOR(1, b1, E_T, E_ALIGN)
+TENSOR(2, b2, E_T, E_ALIGN)
 
 void main() {
   uint i = globalIndex();
@@ -24,5 +25,5 @@ void main() {
     }
     offset += c * Pi(28 + d);
   }
-  View(slotAddress(P(1))).v[i] = inside ? View(slotAddress(P(0))).v[offset] : E_T(P64(37));
+  b2.v[i] = inside ? b1.v[offset] : E_T(P64(37));
 }

@@ -6,14 +6,14 @@
 // [14] pad top, [15] pad left, [16..19] input strides (n, c, h, w), [20..23] output strides.
 #include "common.glsl"
 
-TENSOR_VIEW(View, X_T, X_ALIGN)
+TENSOR(1, x, X_T, X_ALIGN)
+TENSOR(2, b2, X_T, X_ALIGN)
 
 void main() {
   uint i = globalIndex();
   uint N = P(2), C = P(3), H = P(4), W = P(5), OH = P(6), OW = P(7);
   if (i >= N * C * OH * OW) return;
   uint ox = i % OW, oy = (i / OW) % OH, c = (i / (OW * OH)) % C, n = i / (OW * OH * C);
-  View x = View(slotAddress(P(0)));
   int base = int(n) * Pi(16) + int(c) * Pi(17);
   float sum = 0.0;
   X_C best = X_C(0);
@@ -37,10 +37,10 @@ void main() {
   }
   int target = int(n) * Pi(20) + int(c) * Pi(21) + int(oy) * Pi(22) + int(ox) * Pi(23);
 #if POOL_KIND == 1
-  View(slotAddress(P(1))).v[target] = X_T(best);
+  b2.v[target] = X_T(best);
 #elif POOL_KIND == 2
-  View(slotAddress(P(1))).v[target] = X_T(sqrt(sum));
+  b2.v[target] = X_T(sqrt(sum));
 #else
-  View(slotAddress(P(1))).v[target] = X_T(count == 0u ? 0.0 : sum / float(count));
+  b2.v[target] = X_T(count == 0u ? 0.0 : sum / float(count));
 #endif
 }

@@ -13,10 +13,10 @@
 // shape left-padded with 1s), [30] invocation count.
 #include "common.glsl"
 
-TENSOR_VIEW(XView, X_T, X_ALIGN)
-TENSOR_VIEW(SView, S_T, S_ALIGN)
-TENSOR_VIEW(ZView, Z_T, Z_ALIGN)
-TENSOR_VIEW(YView, Y_T, Y_ALIGN)
+TENSOR(1, b1, X_T, X_ALIGN)
+TENSOR(2, b2, S_T, S_ALIGN)
+TENSOR(3, b3, Z_T, Z_ALIGN)
+TENSOR(4, b4, Y_T, Y_ALIGN)
 
 // Element `index` of a packed 4-bit tensor: nibble index % 2 of byte index / 2, sign-extended
 // for int4 (packed == 2).
@@ -38,20 +38,20 @@ uint parameterIndex(uint i) {
 
 int64_t zeroPointAt(uint k) {
 #if Z_PACKED
-  return nibble(uint(ZView(slotAddress(P(2))).v[k / 2u]), k, Z_PACKED);
+  return nibble(uint(b3.v[k / 2u]), k, Z_PACKED);
 #else
-  return int64_t(Z_C(ZView(slotAddress(P(2))).v[k]));
+  return int64_t(Z_C(b3.v[k]));
 #endif
 }
 
-float scaleAt(uint k) { return float(SView(slotAddress(P(1))).v[k]); }
+float scaleAt(uint k) { return float(b2.v[k]); }
 
 #if DEQUANTIZE
 int64_t inputAt(uint i) {
 #if X_PACKED
-  return nibble(uint(XView(slotAddress(P(0))).v[i / 2u]), i, X_PACKED);
+  return nibble(uint(b1.v[i / 2u]), i, X_PACKED);
 #else
-  return int64_t(X_C(XView(slotAddress(P(0))).v[i]));
+  return int64_t(X_C(b1.v[i]));
 #endif
 }
 
@@ -60,12 +60,12 @@ void main() {
   if (i >= P(30)) return;
   uint k = parameterIndex(i);
   float y = float(inputAt(i) - zeroPointAt(k)) * scaleAt(k);
-  YView(slotAddress(P(3))).v[i] = Y_T(y);
+  b4.v[i] = Y_T(y);
 }
 #else
 int64_t quantizeAt(uint i) {
   uint k = parameterIndex(i);
-  float r = roundEven(float(XView(slotAddress(P(0))).v[i]) / scaleAt(k));
+  float r = roundEven(float(b1.v[i]) / scaleAt(k));
   // NaN quantizes to the zero point; the clamp keeps the conversion to int64 defined.
   if (isnan(r)) r = 0.0;
   r = clamp(r, -1099511627776.0, 1099511627776.0);
@@ -82,9 +82,9 @@ void main() {
   uint first = 2u * j;
   uint low = uint(quantizeAt(first)) & 15u;
   uint high = first + 1u < P(4) ? uint(quantizeAt(first + 1u)) & 15u : 0u;
-  YView(slotAddress(P(3))).v[j] = uint8_t(low | (high << 4));
+  b4.v[j] = uint8_t(low | (high << 4));
 #else
-  YView(slotAddress(P(3))).v[j] = Y_T(Y_C(quantizeAt(j)));
+  b4.v[j] = Y_T(Y_C(quantizeAt(j)));
 #endif
 }
 #endif

@@ -9,12 +9,12 @@
 // [29..36] reduced input strides, [37] reduced count.
 #include "common.glsl"
 
-TENSOR_VIEW(View, X_T, X_ALIGN)
+TENSOR(1, x, X_T, X_ALIGN)
+TENSOR(2, b2, X_T, X_ALIGN)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(2)) return;
-  View x = View(slotAddress(P(0)));
   int base = stridedOffset(i, P(3), 4, 12);
   uint count = P(37), rank = P(20);
 #if REDUCE_KIND == 7
@@ -55,5 +55,5 @@ void main() {
   result = ACC(log(float(result)));
 #endif
 #endif
-  View(slotAddress(P(1))).v[i] = X_T(result);
+  b2.v[i] = X_T(result);
 }

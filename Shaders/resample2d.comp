@@ -9,7 +9,8 @@
 // [15..16] output sizes of the two axes.
 #include "common.glsl"
 
-TENSOR_VIEW(View, X_T, X_ALIGN)
+TENSOR(1, x, X_T, X_ALIGN)
+TENSOR(2, b2, X_T, X_ALIGN)
 
 // The input position of output coordinate x along an axis of size inSize → outSize.
 float sourcePosition(uint x, uint inSize, uint outSize) {
@@ -35,7 +36,6 @@ void main() {
   uint in0 = P(13), in1 = P(14);
   float p0 = sourcePosition(coordinate[axis0], in0, P(15));
   float p1 = sourcePosition(coordinate[axis1], in1, P(16));
-  View x = View(slotAddress(P(0)));
 #if LINEAR
   uint a0 = uint(floor(p0)), a1 = uint(floor(p1));
   uint b0 = min(a0 + 1u, in0 - 1u), b1 = min(a1 + 1u, in1 - 1u);
@@ -48,12 +48,12 @@ void main() {
   float bottom = v10 + (v11 - v10) * t1;
   float value = top + (bottom - top) * t0;
 #if IS_FLOAT
-  View(slotAddress(P(1))).v[i] = X_T(value);
+  b2.v[i] = X_T(value);
 #else
-  View(slotAddress(P(1))).v[i] = X_T(X_C(clamp(roundEven(value), float(X_MIN), float(X_MAX))));
+  b2.v[i] = X_T(X_C(clamp(roundEven(value), float(X_MIN), float(X_MAX))));
 #endif
 #else
   uint n0 = uint(ceil(p0 - 0.5)), n1 = uint(ceil(p1 - 0.5));
-  View(slotAddress(P(1))).v[i] = x.v[base + int(n0) * stride0 + int(n1) * stride1];
+  b2.v[i] = x.v[base + int(n0) * stride0 + int(n1) * stride1];
 #endif
 }

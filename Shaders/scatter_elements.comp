@@ -10,21 +10,21 @@
 #include "common.glsl"
 #include "indices.glsl"
 
-TENSOR_VIEW(View, E_T, E_ALIGN)
-TENSOR_VIEW(IndexView, I_T, I_ALIGN)
-TENSOR_VIEW(WinnerView, uint, 4)
+TENSOR(1, b1, I_T, I_ALIGN)
+TENSOR(2, b2, E_T, E_ALIGN)
+TENSOR(3, b3, E_T, E_ALIGN)
+TENSOR(4, winners, uint, 4)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(4)) return;
   uint axis = P(5), indexAxis = P(6), inner = P(7);
   uint outer = i / (inner * indexAxis);
-  uint index = normalizeIndex(IndexView(slotAddress(P(0))).v[i], axis);
+  uint index = normalizeIndex(b1.v[i], axis);
   uint destination = (outer * axis + index) * inner + i % inner;
-  WinnerView winners = WinnerView(slotAddress(P(3)));
   if (P(8) == 0u) {
     atomicMax(winners.v[destination], i + 1u);
   } else if (winners.v[destination] == i + 1u) {
-    View(slotAddress(P(2))).v[destination] = View(slotAddress(P(1))).v[i];
+    b3.v[destination] = b2.v[i];
   }
 }

@@ -12,13 +12,13 @@
 #include "common.glsl"
 #include "indices.glsl"
 
-TENSOR_VIEW(View, E_T, E_ALIGN)
-TENSOR_VIEW(IndexView, I_T, I_ALIGN)
-TENSOR_VIEW(WinnerView, uint, 4)
+TENSOR(1, indices, I_T, I_ALIGN)
+TENSOR(2, b2, E_T, E_ALIGN)
+TENSOR(3, b3, E_T, E_ALIGN)
+TENSOR(4, winners, uint, 4)
 
 // The slice that row `row` of the indices names.
 uint sliceOf(uint row, uint k) {
-  IndexView indices = IndexView(slotAddress(P(0)));
   uint slice = 0u;
   for (uint d = 0u; d < k; ++d) {
     slice += normalizeIndex(indices.v[row * k + d], P(8 + d)) * P(16 + d);
@@ -30,7 +30,6 @@ void main() {
   uint i = globalIndex();
   if (i >= P(4)) return;
   uint k = P(5), sliceSize = P(6);
-  WinnerView winners = WinnerView(slotAddress(P(3)));
   if (P(7) == 0u) {
     atomicMax(winners.v[sliceOf(i, k)], i + 1u);
     return;
@@ -38,6 +37,6 @@ void main() {
   uint row = i / sliceSize;
   uint slice = sliceOf(row, k);
   if (winners.v[slice] == row + 1u) {
-    View(slotAddress(P(2))).v[slice * sliceSize + i % sliceSize] = View(slotAddress(P(1))).v[i];
+    b3.v[slice * sliceSize + i % sliceSize] = b2.v[i];
   }
 }

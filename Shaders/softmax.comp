@@ -4,15 +4,14 @@
 // Parameters: [0] input, [1] output slots, [2] outer, [3] axis size, [4] inner.
 #include "common.glsl"
 
-TENSOR_VIEW(View, T, T_ALIGN)
+TENSOR(1, x, T, T_ALIGN)
+TENSOR(2, y, T, T_ALIGN)
 
 void main() {
   uint i = globalIndex();
   uint axis = P(3), inner = P(4);
   if (i >= P(2) * inner) return;
   uint base = (i / inner) * axis * inner + i % inner;
-  View x = View(slotAddress(P(0)));
-  View y = View(slotAddress(P(1)));
   float largest = uintBitsToFloat(0xff800000u);
   for (uint k = 0u; k < axis; ++k) largest = max(largest, float(x.v[base + k * inner]));
   float sum = 0.0;

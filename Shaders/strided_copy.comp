@@ -7,7 +7,8 @@
 // [38..53] destination strides.
 #include "common.glsl"
 
-TENSOR_VIEW(EView, E_T, E_ALIGN)
+TENSOR(1, b1, E_T, E_ALIGN)
+TENSOR(2, b2, E_T, E_ALIGN)
 
 void main() {
   uint i = globalIndex();
@@ -15,5 +16,5 @@ void main() {
   uint rank = P(3);
   int source = Pi(4) + stridedOffset(i, rank, 6, 22);
   int destination = Pi(5) + stridedOffset(i, rank, 6, 38);
-  EView(slotAddress(P(1))).v[destination] = EView(slotAddress(P(0))).v[source];
+  b2.v[destination] = b1.v[source];
 }

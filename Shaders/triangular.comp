@@ -5,7 +5,8 @@
 // [6] diagonal.
 #include "common.glsl"
 
-TENSOR_VIEW(View, E_T, E_ALIGN)
+TENSOR(1, b1, E_T, E_ALIGN)
+TENSOR(2, b2, E_T, E_ALIGN)
 
 void main() {
   uint i = globalIndex();
@@ -13,5 +14,5 @@ void main() {
   int column = int(i % P(4)), row = int((i / P(4)) % P(3));
   int d = column - row;
   bool keep = P(5) != 0u ? d >= Pi(6) : d <= Pi(6);
-  View(slotAddress(P(1))).v[i] = keep ? View(slotAddress(P(0))).v[i] : E_T(0);
+  b2.v[i] = keep ? b1.v[i] : E_T(0);
 }

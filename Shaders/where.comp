@@ -4,20 +4,21 @@
 // [5] rank, [6..13] output shape, [14..21] condition strides, [22..29] true strides, [30..37] false strides.
 #include "common.glsl"
 
-TENSOR_VIEW(CView, uint8_t, 1)
-TENSOR_VIEW(VView, V_T, V_ALIGN)
+TENSOR(1, b1, uint8_t, 1)
+TENSOR(2, b2, V_T, V_ALIGN)
+TENSOR(3, b3, V_T, V_ALIGN)
+TENSOR(4, result, V_T, V_ALIGN)
 
 void main() {
   uint i = globalIndex();
   if (i >= P(4)) return;
   uint rank = P(5);
-  bool c = uint(CView(slotAddress(P(0))).v[stridedOffset(i, rank, 6, 14)]) != 0u;
+  bool c = uint(b1.v[stridedOffset(i, rank, 6, 14)]) != 0u;
   // Copied buffer to buffer: 8- and 16-bit types cannot be held in a temporary without the
   // explicit arithmetic types extensions.
-  VView result = VView(slotAddress(P(3)));
   if (c) {
-    result.v[i] = VView(slotAddress(P(1))).v[stridedOffset(i, rank, 6, 22)];
+    result.v[i] = b2.v[stridedOffset(i, rank, 6, 22)];
   } else {
-    result.v[i] = VView(slotAddress(P(2))).v[stridedOffset(i, rank, 6, 30)];
+    result.v[i] = b3.v[stridedOffset(i, rank, 6, 30)];
   }
 }

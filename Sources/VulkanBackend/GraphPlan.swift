@@ -1,9 +1,19 @@
 import CVulkan
 import WebNNCore
 
-/// A 32-bit parameter block for one dispatch, read by the shader as `P(i)`.
+/// A 32-bit parameter block for one dispatch, read by the shader as `P(i)`, and the tensor slots
+/// it binds. Slots come first: the n-th `bind` is word n and the shader's binding n + 1.
 struct Parameters {
   var words: [UInt32] = []
+  var bindings: [Int] = []
+
+  /// Binds a tensor slot to the next binding (and records it as the next word).
+  mutating func bind(_ slot: Int) {
+    precondition(words.count == bindings.count, "tensor slots come before the other parameters")
+    precondition(bindings.count < GraphPlan.maxBindings, "more tensors than the shared pipeline layout has")
+    bindings.append(slot)
+    append(slot)
+  }
 
   mutating func append(_ value: Int) { words.append(UInt32(truncatingIfNeeded: value)) }
   mutating func append(_ value: Bool) { words.append(value ? 1 : 0) }
@@ -20,14 +30,29 @@ struct Parameters {
   }
 }
 
-/// One compute dispatch: the kernel variant, its parameters, how many invocations, and which
-/// tensor slots it reads and writes (for barriers).
+/// One compute dispatch: the kernel variant, its parameters and bound slots, its grid of
+/// workgroups, and which tensor slots it reads and writes (for barriers).
 struct KernelDispatch {
   var kernel: Kernel
   var parameters: Parameters
-  var invocations: Int
+  var grid: Grid
   var reads: [Int]
   var writes: [Int]
+}
+
+/// How many workgroups a dispatch launches in x, y and z.
+struct Grid: Equatable {
+  var x: Int
+  var y: Int
+  var z: Int
+
+  /// Enough 1-D workgroups of `workgroupSize` for `invocations`, wrapped into y past the 65535
+  /// workgroups every device allows in x (the shader's globalIndex() undoes the wrap).
+  static func flat(_ invocations: Int, workgroupSize: Int = 64) -> Grid {
+    let groups = max((invocations + workgroupSize - 1) / workgroupSize, 1)
+    let x = min(groups, 65535)
+    return Grid(x: x, y: (groups + x - 1) / x, z: 1)
+  }
 }
 
 /// Row-major strides of a shape.
@@ -64,10 +89,14 @@ struct GraphPlan {
   var constantData: [Int: [UInt8]] = [:]
   var inputSlots: [String: Int] = [:]
   var outputSlots: [String: Int] = [:]
+  /// Byte size of each input and output slot (bound at dispatch time).
+  var boundSlotBytes: [Int: Int] = [:]
   var dispatches: [KernelDispatch] = []
 
   static let maxKernelRank = 8
   static let maxCopyRank = 16
+  /// Tensor bindings in the shared pipeline layout (bindings 1...maxBindings).
+  static let maxBindings = 8
 
   init(_ ir: GraphIR, hasFloat64: Bool = true, hasFloat16Arithmetic: Bool = false) throws {
     self.ir = ir
@@ -78,11 +107,13 @@ struct GraphPlan {
       let slot = newSlot()
       slotOfOperand[operand] = slot
       inputSlots[name] = slot
+      boundSlotBytes[slot] = ir.operands[operand].byteLength
     }
     for (name, operand) in ir.outputs where slotOfOperand[operand] == nil {
       let slot = newSlot()
       slotOfOperand[operand] = slot
       outputSlots[name] = slot
+      boundSlotBytes[slot] = ir.operands[operand].byteLength
     }
     for node in ir.nodes {
       for operand in node.operation.inputs where slotOfOperand[operand] == nil {
@@ -110,6 +141,7 @@ struct GraphPlan {
       let slot = newSlot()
       outputSlots[name] = slot
       let descriptor = ir.operands[operand]
+      boundSlotBytes[slot] = descriptor.byteLength
       copy(from: slotOfOperand[operand]!, to: slot, descriptor)
     }
   }
@@ -129,11 +161,19 @@ struct GraphPlan {
   }
 
   func slot(_ operand: OperandID) -> Int { slotOfOperand[operand]! }
+
+  /// The byte size of any slot.
+  func byteLength(ofSlot slot: Int) -> Int { ownedSlots[slot] ?? boundSlotBytes[slot] ?? 0 }
   func descriptor(_ operand: OperandID) -> MLOperandDescriptor { ir.operands[operand] }
 
+  /// A 1-D kernel with one invocation per unit of work (the shader's globalIndex()).
   mutating func add(_ kernel: Kernel, _ parameters: Parameters, invocations: Int, reads: [Int], writes: [Int]) {
-    dispatches.append(
-      KernelDispatch(kernel: kernel, parameters: parameters, invocations: invocations, reads: reads, writes: writes))
+    add(kernel, parameters, grid: .flat(invocations), reads: reads, writes: writes)
+  }
+
+  /// A kernel with its own workgroup size (in its defines) and grid.
+  mutating func add(_ kernel: Kernel, _ parameters: Parameters, grid: Grid, reads: [Int], writes: [Int]) {
+    dispatches.append(KernelDispatch(kernel: kernel, parameters: parameters, grid: grid, reads: reads, writes: writes))
   }
 
   /// A flat copy of a whole tensor.
@@ -150,8 +190,8 @@ struct GraphPlan {
   ) {
     var p = Parameters()
     let count = region.reduce(1, *)
-    p.append(source)
-    p.append(destination)
+    p.bind(source)
+    p.bind(destination)
     p.append(count)
     p.append(region.count)
     p.append(sourceOffset)

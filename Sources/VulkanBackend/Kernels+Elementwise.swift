@@ -149,8 +149,8 @@ extension GraphPlan {
       defines["NEEDS_ERF"] = "1"
     }
     var p = Parameters()
-    p.append(slot(input))
-    p.append(slot(output))
+    p.bind(slot(input))
+    p.bind(slot(output))
     p.append(y.elementCount)
     p.words += options.words
     add(
@@ -167,9 +167,9 @@ extension GraphPlan {
       useFloat16Arithmetic(&defines, roles: ["A", "Z"])
     }
     var p = Parameters()
-    p.append(slot(a))
-    p.append(slot(b))
-    p.append(slot(output))
+    p.bind(slot(a))
+    p.bind(slot(b))
+    p.bind(slot(output))
     p.append(z.elementCount)
     p.append(z.shape.count)
     p.append(z.shape, padTo: Self.maxKernelRank, fill: 1)
@@ -184,7 +184,7 @@ extension GraphPlan {
   {
     let out = descriptor(output)
     var p = Parameters()
-    for operand in [condition, trueValue, falseValue, output] { p.append(slot(operand)) }
+    for operand in [condition, trueValue, falseValue, output] { p.bind(slot(operand)) }
     p.append(out.elementCount)
     p.append(out.shape.count)
     p.append(out.shape, padTo: Self.maxKernelRank, fill: 1)

@@ -24,7 +24,7 @@ extension GraphPlan {
     // A packed output is written a byte (two elements) per invocation.
     let invocations = y.dataType.bitWidth == 4 ? (y.elementCount + 1) / 2 : y.elementCount
     var p = Parameters()
-    for operand in [input, scale, zeroPoint, output] { p.append(slot(operand)) }
+    for operand in [input, scale, zeroPoint, output] { p.bind(slot(operand)) }
     p.append(x.elementCount)
     p.append(x.shape.count)
     p.append(x.shape, padTo: Self.maxKernelRank, fill: 1)

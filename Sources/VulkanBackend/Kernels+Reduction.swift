@@ -27,8 +27,8 @@ extension GraphPlan {
   mutating func emitSoftmax(_ input: OperandID, _ axis: Int, _ output: OperandID) {
     let (outer, size, inner) = lineGeometry(descriptor(input).shape, axis: axis)
     var p = Parameters()
-    p.append(slot(input))
-    p.append(slot(output))
+    p.bind(slot(input))
+    p.bind(slot(output))
     p.append(outer)
     p.append(size)
     p.append(inner)
@@ -43,8 +43,8 @@ extension GraphPlan {
     let g = reductionGeometry(shape, reducedAxes: axes)
     let count = descriptor(output).elementCount
     var p = Parameters()
-    p.append(slot(input))
-    p.append(slot(output))
+    p.bind(slot(input))
+    p.bind(slot(output))
     p.append(count)
     p.append(g.keptShape.count)
     p.append(g.keptShape, padTo: Self.maxKernelRank, fill: 1)
@@ -68,8 +68,8 @@ extension GraphPlan {
     let (_, size, inner) = lineGeometry(descriptor(input).shape, axis: axis)
     let count = descriptor(output).elementCount
     var p = Parameters()
-    p.append(slot(input))
-    p.append(slot(output))
+    p.bind(slot(input))
+    p.bind(slot(output))
     p.append(count)
     p.append(size)
     p.append(inner)
@@ -89,10 +89,10 @@ extension GraphPlan {
     let shape = descriptor(input).shape
     let (_, channels, inner) = lineGeometry(shape, axis: axis)
     var p = Parameters()
-    for operand in [input, mean, variance] { p.append(slot(operand)) }
-    p.append(scale.map(slot) ?? 0)
-    p.append(bias.map(slot) ?? 0)
-    p.append(slot(output))
+    for operand in [input, mean, variance] { p.bind(slot(operand)) }
+    p.bind(scale.map(slot) ?? 0)
+    p.bind(bias.map(slot) ?? 0)
+    p.bind(slot(output))
     p.append(descriptor(input).elementCount)
     p.append(channels)
     p.append(inner)
@@ -125,10 +125,10 @@ extension GraphPlan {
     let keptAxes = shape.indices.filter { !reducedAxes.contains($0) }
     let groups = g.keptShape.reduce(1, *)
     var p = Parameters()
-    p.append(slot(input))
-    p.append(scale.map(slot) ?? 0)
-    p.append(bias.map(slot) ?? 0)
-    p.append(slot(output))
+    p.bind(slot(input))
+    p.bind(scale.map(slot) ?? 0)
+    p.bind(bias.map(slot) ?? 0)
+    p.bind(slot(output))
     p.append(groups)
     p.append(g.keptShape.count)
     p.append(g.keptShape, padTo: Self.maxKernelRank, fill: 1)

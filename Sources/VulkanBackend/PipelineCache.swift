@@ -2,12 +2,20 @@ import CVulkan
 import Foundation
 import WebNNCore
 
-/// A compute pipeline for one shader variant. Every kernel shares one layout: no descriptor
-/// sets, and 16 bytes of push constants holding two device addresses (the graph's tensor
-/// address table and the dispatch's parameter block).
+/// A compute pipeline for one shader variant. Every kernel shares one layout: one push-descriptor
+/// set (binding 0 the dispatch's parameter block as a uniform buffer, bindings 1...8 its tensors
+/// as storage buffers) and push constants holding a device address per tensor binding, for
+/// tensors too large for a descriptor.
 struct Kernel: Hashable {
   let shader: String
   let defines: [String: String]
+
+  /// The same kernel with one define added or replaced.
+  func with(_ name: String, _ value: String) -> Kernel {
+    var defines = defines
+    defines[name] = value
+    return Kernel(shader: shader, defines: defines)
+  }
 
   var key: String {
     shader + "|" + defines.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
@@ -18,21 +26,50 @@ final class PipelineCache: @unchecked Sendable {
   unowned(unsafe) var device: VulkanDevice!
   private let lock = NSLock()
   private var layout: VkPipelineLayout?
+  private var setLayout: VkDescriptorSetLayout?
   private var pipelines: [String: VkPipeline] = [:]
 
-  static let pushConstantSize: UInt32 = 16
+  /// One 64-bit address per binding 0...maxBindings (entry 0 unused).
+  static let pushConstantSize = UInt32(8 * (GraphPlan.maxBindings + 1))
+  /// The bytes of binding 0 the shaders may read (common.glsl's ParameterBlock).
+  static let parameterBlockSize = 1024
 
   private func pipelineLayout() throws -> VkPipelineLayout {
     if let layout { return layout }
+    var bindings = [VkDescriptorSetLayoutBinding]()
+    for binding in 0...GraphPlan.maxBindings {
+      var entry = VkDescriptorSetLayoutBinding()
+      entry.binding = UInt32(binding)
+      entry.descriptorType =
+        binding == 0 ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER
+      entry.descriptorCount = 1
+      entry.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT.rawValue
+      bindings.append(entry)
+    }
+    var createdSet: VkDescriptorSetLayout?
+    try bindings.withUnsafeBufferPointer { pointer in
+      var info = VkDescriptorSetLayoutCreateInfo()
+      info.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO
+      info.flags = VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR.rawValue
+      info.bindingCount = UInt32(pointer.count)
+      info.pBindings = pointer.baseAddress
+      try vkCheck(vkCreateDescriptorSetLayout(device.handle, &info, nil, &createdSet), "vkCreateDescriptorSetLayout")
+    }
+    setLayout = createdSet
     var range = VkPushConstantRange(
       stageFlags: VK_SHADER_STAGE_COMPUTE_BIT.rawValue, offset: 0, size: Self.pushConstantSize)
     var info = VkPipelineLayoutCreateInfo()
     info.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO
     var created: VkPipelineLayout?
+    var setLayouts: [VkDescriptorSetLayout?] = [createdSet]
     try withUnsafePointer(to: &range) { rangePointer in
-      info.pushConstantRangeCount = 1
-      info.pPushConstantRanges = rangePointer
-      try vkCheck(vkCreatePipelineLayout(device.handle, &info, nil, &created), "vkCreatePipelineLayout")
+      try setLayouts.withUnsafeMutableBufferPointer { setPointer in
+        info.setLayoutCount = 1
+        info.pSetLayouts = UnsafePointer(setPointer.baseAddress)
+        info.pushConstantRangeCount = 1
+        info.pPushConstantRanges = rangePointer
+        try vkCheck(vkCreatePipelineLayout(device.handle, &info, nil, &created), "vkCreatePipelineLayout")
+      }
     }
     layout = created
     return created!
@@ -84,7 +121,9 @@ final class PipelineCache: @unchecked Sendable {
       for pipeline in pipelines.values { vkDestroyPipeline(device.handle, pipeline, nil) }
       pipelines = [:]
       if let layout { vkDestroyPipelineLayout(device.handle, layout, nil) }
+      if let setLayout { vkDestroyDescriptorSetLayout(device.handle, setLayout, nil) }
       layout = nil
+      setLayout = nil
     }
   }
 }

@@ -1,6 +1,10 @@
 import CVulkan
 import Foundation
+import Synchronization
 import WebNNCore
+
+/// Source of ``VulkanBuffer/id``.
+private let nextBufferID = Atomic<UInt64>(1)
 
 /// One VkBuffer with its own memory, addressed from shaders by its device address.
 /// Memory is device-local and host-visible where the device has such a type (lavapipe,
@@ -13,6 +17,9 @@ final class VulkanBuffer: @unchecked Sendable {
   /// The host pointer of host-visible memory.
   let mapped: UnsafeMutableRawPointer?
   let address: UInt64
+  /// Unique for the process's lifetime (unlike the VkBuffer handle, which the driver may reuse):
+  /// a graph re-records its command buffer when the buffers bound to it change identity.
+  let id = nextBufferID.add(1, ordering: .relaxed).oldValue
   private var destroyed = false
 
   enum Placement { case deviceLocal, hostVisible }
@@ -27,6 +34,7 @@ final class VulkanBuffer: @unchecked Sendable {
     info.usage =
       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT.rawValue | VK_BUFFER_USAGE_TRANSFER_SRC_BIT.rawValue
       | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue | VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT.rawValue
+      | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT.rawValue
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE
     var buffer: VkBuffer?
     try vkCheck(vkCreateBuffer(device.handle, &info, nil, &buffer), "vkCreateBuffer(\(size) bytes)")

@@ -14,6 +14,8 @@ struct DeviceInfo {
   let vulkan11: VkPhysicalDeviceVulkan11Features
   let vulkan12: VkPhysicalDeviceVulkan12Features
   let maxMemoryAllocationSize: UInt64
+  /// The device extensions it offers.
+  let extensions: Set<String>
 
   init(_ physical: VkPhysicalDevice) {
     self.physical = physical
@@ -28,6 +30,12 @@ struct DeviceInfo {
     var families = [VkQueueFamilyProperties](repeating: .init(), count: Int(familyCount))
     vkGetPhysicalDeviceQueueFamilyProperties(physical, &familyCount, &families)
     computeQueueFamily = families.firstIndex { $0.queueFlags & VK_QUEUE_COMPUTE_BIT.rawValue != 0 }.map { UInt32($0) }
+
+    var extensionCount: UInt32 = 0
+    vkEnumerateDeviceExtensionProperties(physical, nil, &extensionCount, nil)
+    var extensionList = [VkExtensionProperties](repeating: .init(), count: Int(extensionCount))
+    vkEnumerateDeviceExtensionProperties(physical, nil, &extensionCount, &extensionList)
+    extensions = Set(extensionList.map { stringFromTuple($0.extensionName) })
 
     var chain = FeatureChain()
     if properties.apiVersion >= vkMakeVersion(1, 2, 0) {
@@ -56,6 +64,7 @@ struct DeviceInfo {
     if vulkan11.storageBuffer16BitAccess == 0 { return "storageBuffer16BitAccess is required" }
     if vulkan12.storageBuffer8BitAccess == 0 { return "storageBuffer8BitAccess is required" }
     if features.shaderInt64 == 0 { return "shaderInt64 is required" }
+    if !extensions.contains("VK_KHR_push_descriptor") { return "VK_KHR_push_descriptor is required" }
     return nil
   }
 
@@ -155,6 +164,13 @@ final class VulkanDevice: @unchecked Sendable {
   let deviceLocalMemoryType: UInt32
   let hostVisibleMemoryType: UInt32
   let pipelines: PipelineCache
+  /// vkCmdPushDescriptorSetKHR, loaded from the device.
+  let pushDescriptorSet: PFN_vkCmdPushDescriptorSetKHR
+  /// The largest range one storage-buffer descriptor may cover; larger tensors are reached by
+  /// device address.
+  var maxStorageBufferRange: Int { Int(info.properties.limits.maxStorageBufferRange) }
+  /// Alignment of each dispatch's parameter block inside the graph's parameter buffer.
+  var parameterAlignment: Int { max(Int(info.properties.limits.minUniformBufferOffsetAlignment), 16) }
 
   init(instance: VulkanInstance, info: DeviceInfo) throws {
     self.instance = instance
@@ -190,7 +206,11 @@ final class VulkanDevice: @unchecked Sendable {
           create.pNext = UnsafeRawPointer(featuresPointer)
           create.queueCreateInfoCount = 1
           create.pQueueCreateInfos = queuePointer
-          try vkCheck(vkCreateDevice(info.physical, &create, nil, &device), "vkCreateDevice")
+          try withCStrings(["VK_KHR_push_descriptor"]) { names in
+            create.enabledExtensionCount = UInt32(names.count)
+            create.ppEnabledExtensionNames = names.baseAddress
+            try vkCheck(vkCreateDevice(info.physical, &create, nil, &device), "vkCreateDevice")
+          }
         }
       }
     }
@@ -198,6 +218,11 @@ final class VulkanDevice: @unchecked Sendable {
     var queue: VkQueue?
     vkGetDeviceQueue(handle, queueFamily, 0, &queue)
     self.queue = queue!
+    guard let push = vkGetDeviceProcAddr(handle, "vkCmdPushDescriptorSetKHR") else {
+      vkDestroyDevice(handle, nil)
+      throw MLError(.notSupportedError, "\(info.name): vkCmdPushDescriptorSetKHR is missing")
+    }
+    pushDescriptorSet = unsafeBitCast(push, to: PFN_vkCmdPushDescriptorSetKHR.self)
 
     var poolInfo = VkCommandPoolCreateInfo()
     poolInfo.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO

@@ -2,24 +2,31 @@ import CVulkan
 import Foundation
 import WebNNCore
 
-/// A compiled graph: its constants and intermediates, a parameter block for every dispatch, a
-/// host-visible address table (one device address per tensor slot) and ONE command buffer
-/// recorded at build time. `run` only rewrites the table entries of the bound inputs and
-/// outputs and re-submits the same command buffer.
+/// A compiled graph: its constants and intermediates, one parameter block per dispatch (in one
+/// buffer), and ONE command buffer. The command buffer is recorded at the first dispatch and
+/// re-recorded only when the caller binds different tensors: descriptors are pushed into the
+/// command buffer (lavapipe has no update-after-bind), so bound buffers are part of the recording.
 final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   let device: VulkanDevice
   private let inputSlots: [String: Int]
   private let outputSlots: [String: Int]
-  private let table: VulkanBuffer
+  private let dispatches: [KernelDispatch]
+  private let pipelines: [VkPipeline]
+  private let parameterOffsets: [Int]
   private let parameters: VulkanBuffer
-  private var ownedBuffers: [VulkanBuffer]
+  /// Constants, intermediates and scratch buffers, by slot.
+  private var ownedBuffers: [Int: VulkanBuffer]
   private let commandBuffer: VkCommandBuffer
   private let fence: VkFence
   private let lock = NSLock()
   private var inFlight = false
   /// The tensors bound to the run in flight: they must outlive it even if the caller lets go.
   private var boundTensors: [VulkanTensor] = []
+  /// Buffer ids of the input and output slots the command buffer was recorded with.
+  private var recordedWith: [Int: UInt64]?
   private var destroyed = false
+  /// How often the command buffer was recorded (the first dispatch and each change of tensors).
+  private(set) var recordCount = 0
 
   init(device: VulkanDevice, ir: GraphIR) throws {
     self.device = device
@@ -29,43 +36,65 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     inputSlots = plan.inputSlots
     outputSlots = plan.outputSlots
 
-    // Constants and intermediates get their own buffers for the graph's lifetime.
-    var addresses = [UInt64](repeating: 0, count: max(plan.slotCount, 1))
-    ownedBuffers = []
+    // A tensor larger than one descriptor may cover is reached by device address instead.
+    var dispatches = plan.dispatches
+    for index in dispatches.indices {
+      var kernel = dispatches[index].kernel
+      for (binding, slot) in dispatches[index].parameters.bindings.enumerated()
+      where plan.byteLength(ofSlot: slot) > device.maxStorageBufferRange {
+        kernel = kernel.with("TENSOR_\(binding + 1)", "TENSOR_ADDRESSED")
+      }
+      dispatches[index].kernel = kernel
+    }
+    self.dispatches = dispatches
+
+    var owned: [Int: VulkanBuffer] = [:]
     for (slot, size) in plan.ownedSlots.sorted(by: { $0.key < $1.key }) {
       let buffer = try VulkanBuffer(device: device, size: size)
       if let data = plan.constantData[slot] { try data.withUnsafeBytes { try buffer.write($0) } }
-      ownedBuffers.append(buffer)
-      addresses[slot] = buffer.address
+      owned[slot] = buffer
     }
-    let table = try VulkanBuffer(device: device, size: addresses.count * 8, placement: .hostVisible)
-    try addresses.withUnsafeBytes { try table.write($0) }
-    self.table = table
+    ownedBuffers = owned
 
-    // Parameter blocks, each starting on a 16-byte boundary.
+    // Parameter blocks at the device's uniform-buffer offset alignment; the last block is
+    // followed by a whole block's worth of bytes, as the shaders declare one.
     var words: [UInt32] = []
     var offsets: [Int] = []
-    for dispatch in plan.dispatches {
+    let alignmentWords = device.parameterAlignment / 4
+    for dispatch in dispatches {
       offsets.append(words.count * 4)
       words += dispatch.parameters.words
-      while words.count % 4 != 0 { words.append(0) }
+      while words.count % alignmentWords != 0 { words.append(0) }
     }
-    let parameters = try VulkanBuffer(device: device, size: max(words.count * 4, 16))
+    parameterOffsets = offsets
+    let parameters = try VulkanBuffer(device: device, size: words.count * 4 + PipelineCache.parameterBlockSize)
     try words.withUnsafeBytes { try parameters.write($0) }
     self.parameters = parameters
 
-    var pipelines: [VkPipeline] = []
-    for dispatch in plan.dispatches { pipelines.append(try device.pipelines.pipeline(dispatch.kernel)) }
+    pipelines = try dispatches.map { try device.pipelines.pipeline($0.kernel) }
     commandBuffer = try device.allocateCommandBuffer()
     fence = try device.makeFence()
-    try device.recording { try record(plan.dispatches, pipelines: pipelines, offsets: offsets) }
   }
 
-  private func record(_ dispatches: [KernelDispatch], pipelines: [VkPipeline], offsets: [Int]) throws {
+  /// Records every dispatch with the given buffers for the input and output slots.
+  private func record(bound: [Int: VulkanBuffer]) throws {
+    try vkCheck(vkResetCommandBuffer(commandBuffer, 0), "vkResetCommandBuffer")
     var begin = VkCommandBufferBeginInfo()
     begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
     try vkCheck(vkBeginCommandBuffer(commandBuffer, &begin), "vkBeginCommandBuffer")
+    // Earlier submissions (other graphs, tensor writes) and host writes come first.
+    memoryBarrier(
+      from: VK_PIPELINE_STAGE_ALL_COMMANDS_BIT.rawValue | VK_PIPELINE_STAGE_HOST_BIT.rawValue,
+      VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue | VK_ACCESS_HOST_WRITE_BIT.rawValue,
+      to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue,
+      VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
     let layout = device.pipelines.sharedLayout
+    let bufferInfos = UnsafeMutablePointer<VkDescriptorBufferInfo>.allocate(capacity: GraphPlan.maxBindings + 1)
+    let writes = UnsafeMutablePointer<VkWriteDescriptorSet>.allocate(capacity: GraphPlan.maxBindings + 1)
+    defer {
+      bufferInfos.deallocate()
+      writes.deallocate()
+    }
     var written = Set<Int>()
     var read = Set<Int>()
     for (index, dispatch) in dispatches.enumerated() {
@@ -73,8 +102,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       // what an earlier one still reads or writes.
       if !written.isDisjoint(with: dispatch.reads) || !written.union(read).isDisjoint(with: dispatch.writes) {
         memoryBarrier(
-          from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
-          to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+          from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
+          to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue,
           VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
         written.removeAll()
         read.removeAll()
@@ -82,40 +111,78 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       written.formUnion(dispatch.writes)
       read.formUnion(dispatch.reads)
       vkCmdBindPipeline(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines[index])
-      var push: (UInt64, UInt64) = (table.address, parameters.address + UInt64(offsets[index]))
-      vkCmdPushConstants(
-        commandBuffer, layout, VK_SHADER_STAGE_COMPUTE_BIT.rawValue, 0, PipelineCache.pushConstantSize, &push)
-      let groups = (dispatch.invocations + 63) / 64
-      let x = min(groups, 65535)
-      let y = (groups + x - 1) / max(x, 1)
-      vkCmdDispatch(commandBuffer, UInt32(max(x, 1)), UInt32(max(y, 1)), 1)
+
+      var count = 0
+      func addWrite(binding: Int, type: VkDescriptorType, _ info: VkDescriptorBufferInfo) {
+        bufferInfos[count] = info
+        var write = VkWriteDescriptorSet()
+        write.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET
+        write.dstBinding = UInt32(binding)
+        write.descriptorCount = 1
+        write.descriptorType = type
+        write.pBufferInfo = UnsafePointer(bufferInfos + count)
+        writes[count] = write
+        count += 1
+      }
+      addWrite(
+        binding: 0, type: VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER,
+        VkDescriptorBufferInfo(
+          buffer: parameters.buffer, offset: VkDeviceSize(parameterOffsets[index]),
+          range: VkDeviceSize(PipelineCache.parameterBlockSize)))
+      var addresses = [UInt64](repeating: 0, count: GraphPlan.maxBindings + 1)
+      for (position, slot) in dispatch.parameters.bindings.enumerated() {
+        guard let buffer = ownedBuffers[slot] ?? bound[slot] else {
+          throw MLError(.operationError, "dispatch \(index) (\(dispatch.kernel.shader)): slot \(slot) has no buffer")
+        }
+        addresses[position + 1] = buffer.address
+        if buffer.size <= device.maxStorageBufferRange {
+          addWrite(
+            binding: position + 1, type: VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+            VkDescriptorBufferInfo(buffer: buffer.buffer, offset: 0, range: VkDeviceSize(VK_WHOLE_SIZE)))
+        }
+      }
+      device.pushDescriptorSet(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, UInt32(count), writes)
+      addresses.withUnsafeBytes {
+        vkCmdPushConstants(
+          commandBuffer, layout, VK_SHADER_STAGE_COMPUTE_BIT.rawValue, 0, PipelineCache.pushConstantSize,
+          $0.baseAddress)
+      }
+      let grid = dispatch.grid
+      vkCmdDispatch(commandBuffer, UInt32(grid.x), UInt32(grid.y), UInt32(grid.z))
     }
     memoryBarrier(
-      from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
-      to: VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT.rawValue)
+      from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
+      to: VK_PIPELINE_STAGE_HOST_BIT.rawValue | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue
+        | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue,
+      VK_ACCESS_HOST_READ_BIT.rawValue | VK_ACCESS_TRANSFER_READ_BIT.rawValue | VK_ACCESS_SHADER_READ_BIT.rawValue)
     try vkCheck(vkEndCommandBuffer(commandBuffer), "vkEndCommandBuffer")
+    recordCount += 1
   }
 
   private func memoryBarrier(
-    from sourceStage: VkPipelineStageFlagBits, _ sourceAccess: UInt32, to destinationStage: VkPipelineStageFlagBits,
-    _ destinationAccess: UInt32
+    from sourceStage: UInt32, _ sourceAccess: UInt32, to destinationStage: UInt32, _ destinationAccess: UInt32
   ) {
     var barrier = VkMemoryBarrier()
     barrier.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
     barrier.srcAccessMask = sourceAccess
     barrier.dstAccessMask = destinationAccess
-    vkCmdPipelineBarrier(commandBuffer, sourceStage.rawValue, destinationStage.rawValue, 0, 1, &barrier, 0, nil, 0, nil)
+    vkCmdPipelineBarrier(commandBuffer, sourceStage, destinationStage, 0, 1, &barrier, 0, nil, 0, nil)
   }
 
-  /// Waits for the previous run, binds the tensors and submits the recorded command buffer.
+  /// Waits for the previous run, re-records if the caller's tensors changed, and submits.
   func run(inputs: [String: VulkanTensor], outputs: [String: VulkanTensor]) throws {
     try lock.withLock {
       guard !destroyed else { throw MLError(.invalidStateError, "dispatch: the graph was destroyed") }
       try waitLocked()
-      guard let mapped = table.mapped else { throw MLError(.operationError, "the address table is not host-visible") }
-      let entries = mapped.assumingMemoryBound(to: UInt64.self)
-      for (name, slot) in inputSlots { entries[slot] = inputs[name]!.buffer.address }
-      for (name, slot) in outputSlots { entries[slot] = outputs[name]!.buffer.address }
+      var bound: [Int: VulkanBuffer] = [:]
+      for (name, slot) in inputSlots { bound[slot] = inputs[name]!.buffer }
+      for (name, slot) in outputSlots { bound[slot] = outputs[name]!.buffer }
+      let identity = bound.mapValues(\.id)
+      if recordedWith != identity {
+        recordedWith = nil
+        try device.recording { try record(bound: bound) }
+        recordedWith = identity
+      }
       vkResetFences(device.handle, 1, [fence])
       try device.submit(commandBuffer, fence: fence)
       inFlight = true
@@ -143,9 +210,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       boundTensors = []
       device.freeCommandBuffer(commandBuffer)
       vkDestroyFence(device.handle, fence, nil)
-      for buffer in ownedBuffers { buffer.destroy() }
-      ownedBuffers = []
-      table.destroy()
+      for buffer in ownedBuffers.values { buffer.destroy() }
+      ownedBuffers = [:]
       parameters.destroy()
     }
   }
