@@ -92,6 +92,8 @@ struct GraphPlan {
   /// Byte size of each input and output slot (bound at dispatch time).
   var boundSlotBytes: [Int: Int] = [:]
   var dispatches: [KernelDispatch] = []
+  /// The scratch matrix unfolded convolutions share (see emitConvolutionAsMatrixProduct).
+  var convolutionScratchSlot: Int?
 
   static let maxKernelRank = 8
   static let maxCopyRank = 16

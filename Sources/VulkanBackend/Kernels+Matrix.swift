@@ -50,32 +50,16 @@ extension GraphPlan {
     aBatchStrides: [Int], bBatchStrides: [Int], aStrides: (Int, Int), bStrides: (Int, Int), cStrides: (Int, Int),
     alpha: Double, beta: Double
   ) {
-    var p = Parameters()
-    p.bind(slot(a))
-    p.bind(slot(b))
-    p.bind(c.map(slot) ?? 0)
-    p.bind(slot(output))
-    p.append(m)
-    p.append(n)
-    p.append(k)
-    let batchCount = batch.reduce(1, *)
-    p.append(batchCount)
-    p.append(batch.count)
-    p.append(batch, padTo: Self.maxKernelRank, fill: 1)
-    p.append(aBatchStrides, padTo: Self.maxKernelRank)
-    p.append(bBatchStrides, padTo: Self.maxKernelRank)
-    p.append(aStrides.0)
-    p.append(aStrides.1)
-    p.append(bStrides.0)
-    p.append(bStrides.1)
-    p.append(c != nil)
-    p.append(cStrides.0)
-    p.append(cStrides.1)
-    p.append(float: alpha)
-    p.append(float: beta)
-    add(
-      Kernel(shader: "matmul.comp", defines: floatDefines(descriptor(output).dataType)), p,
-      invocations: batchCount * m * n, reads: [slot(a), slot(b)] + (c.map { [slot($0)] } ?? []), writes: [slot(output)])
+    let zeros = Array(repeating: 0, count: batch.count)
+    emitMatrixProduct(
+      MatrixProduct(
+        m: m, n: n, k: k, batch: batch,
+        a: MatrixOperand(slot: slot(a), batchStrides: aBatchStrides, row: aStrides.0, column: aStrides.1),
+        b: MatrixOperand(slot: slot(b), batchStrides: bBatchStrides, row: bStrides.0, column: bStrides.1),
+        c: c.map { MatrixOperand(slot: slot($0), batchStrides: zeros, row: cStrides.0, column: cStrides.1) },
+        output: MatrixOperand(
+          slot: slot(output), batchStrides: Array(contiguousStrides(batch + [m, n]).dropLast(2)), row: n, column: 1),
+        alpha: alpha, beta: beta, type: descriptor(output).dataType))
   }
 
   /// Strides of the (n, c, h, w) axes of an image tensor in `layout`.
@@ -101,6 +85,10 @@ extension GraphPlan {
       case .ohwi: [0, 3, 1, 2]
       case .ihwo: [3, 0, 1, 2]
       }
+    if convolutionUsesMatrixProduct(input, groups: groups, inputLayout) {
+      emitConvolutionAsMatrixProduct(input, filter, bias, window, groups, inputLayout, filterAxes: axes, output)
+      return
+    }
     emitConvolution("conv2d.comp", input, filter, bias, window, groups, inputLayout, filterAxes: axes, output)
   }
 

@@ -21,6 +21,7 @@ func fail(_ message: String) -> Never {
 do {
   switch arguments.first {
   case "demo": try await Demo.run()
+  case "scratch": try await Scratch.run(Array(arguments.dropFirst()))
   case "devices": for line in try VulkanBackendProvider.deviceList() { print(line) }
   case "wpt": exit(try await ConformanceCommand.run(Array(arguments.dropFirst())))
   case "wpt-validation": exit(try await ValidationCommand.run(Array(arguments.dropFirst())))

@@ -1,0 +1,88 @@
+import WebNNCore
+
+/// One operand of a batched matrix product: its slot, the strides of its batch dimensions
+/// (0 where it is broadcast) and of its rows and columns, in elements.
+struct MatrixOperand {
+  var slot: Int
+  var batchStrides: [Int]
+  var row: Int
+  var column: Int
+
+  /// Whether rows can be read or written as vec4: unit column stride and every other stride a
+  /// multiple of 4 (tensors start 16-byte aligned).
+  func isVectorizable(columns: Int) -> Bool {
+    column == 1 && row % 4 == 0 && columns % 4 == 0 && batchStrides.allSatisfy { $0 % 4 == 0 }
+  }
+}
+
+/// out[batch, m, n] = alpha * sum_k a[batch, m, k] * b[batch, k, n] + beta * c[batch, m, n]: the
+/// one kernel behind matmul, gemm and the convolutions lowered to matrix products.
+struct MatrixProduct {
+  var m: Int
+  var n: Int
+  var k: Int
+  var batch: [Int]
+  var a: MatrixOperand
+  var b: MatrixOperand
+  var c: MatrixOperand?
+  var output: MatrixOperand
+  var alpha: Double = 1
+  var beta: Double = 0
+  var type: MLOperandDataType
+}
+
+extension GraphPlan {
+  /// Columns each invocation of the register-tiled kernel computes (TN in the shader).
+  static let gemmColumnsPerInvocation = 8
+
+  mutating func emitMatrixProduct(_ product: MatrixProduct) {
+    precondition(product.batch.count <= Self.maxKernelRank)
+    var p = Parameters()
+    p.bind(product.a.slot)
+    p.bind(product.b.slot)
+    p.bind(product.c?.slot ?? product.a.slot)
+    p.bind(product.output.slot)
+    p.append(product.m)
+    p.append(product.n)
+    p.append(product.k)
+    p.append(product.batch.count)
+    p.append(product.batch, padTo: Self.maxKernelRank, fill: 1)
+    let noC = MatrixOperand(slot: 0, batchStrides: [], row: 0, column: 0)
+    for operand in [product.a, product.b, product.c ?? noC, product.output] {
+      p.append(operand.batchStrides, padTo: Self.maxKernelRank)
+    }
+    for operand in [product.a, product.b, product.c ?? noC, product.output] {
+      p.append(operand.row)
+      p.append(operand.column)
+    }
+    p.append(float: product.alpha)
+    p.append(float: product.beta)
+
+    let isFloat32 = product.type == .float32
+    let rows = min(8, product.m.nextPowerOfTwo)
+    let lanes = product.n <= 64 ? 8 : 16
+    let defines: [String: String] = [
+      "T": product.type.glslStorage, "T_ALIGN": "\(product.type.glslAlignment)", "TM": "\(rows)",
+      "WG_X": "\(lanes)",
+      "VEC_B": isFloat32 && product.b.isVectorizable(columns: product.n) ? "1" : "0",
+      "VEC_OUT": isFloat32 && product.output.isVectorizable(columns: product.n) ? "1" : "0",
+      "HAS_C": product.c == nil ? "0" : "1",
+    ]
+    let columnsPerGroup = lanes * Self.gemmColumnsPerInvocation
+    let grid = Grid(
+      x: (product.n + columnsPerGroup - 1) / columnsPerGroup, y: (product.m + rows - 1) / rows,
+      z: max(product.batch.reduce(1, *), 1))
+    add(
+      Kernel(shader: "gemm_register_tiled.comp", defines: defines), p, grid: grid,
+      reads: [product.a.slot, product.b.slot] + (product.c.map { [$0.slot] } ?? []), writes: [product.output.slot])
+  }
+}
+
+extension Int {
+  /// The smallest power of two at least self (1 for 0 and 1).
+  var nextPowerOfTwo: Int {
+    var value = 1
+    while value < self { value <<= 1 }
+    return value
+  }
+}
