@@ -1,20 +1,55 @@
 #version 460
-// z = BINARY(a, b) with broadcasting through strides. Defines: A_T/A_C/A_ALIGN for both inputs,
-// Z_T/Z_C/Z_ALIGN for the output, BINARY(a, b) an expression in A_C yielding Z_C.
-// Parameters: [0] a slot, [1] b slot, [2] z slot, [3] count, [4] rank,
-// [5..12] output shape, [13..20] a strides, [21..28] b strides.
+// z = BINARY(a, b) with broadcasting through strides (the host collapses dimensions that are
+// contiguous in every operand, so the rank is usually 1 or 2). Defines: A_T/A_C/A_ALIGN for
+// both inputs, Z_T/Z_C/Z_ALIGN for the output, BINARY(a, b) an expression in A_C yielding Z_C.
+// VECTORIZED (32-bit types, innermost dimension a multiple of 4, A_V/Z_V the vec4 types): each
+// invocation computes 4 consecutive outputs; A_MODE/B_MODE say how that input is read: 1 one
+// vec4 (innermost stride 1), 2 one scalar for all 4 (innermost stride 0).
+// Parameters: [0] a slot, [1] b slot, [2] z slot, [3] count (of vec4 when VECTORIZED),
+// [4] rank, [5..12] output shape, [13..20] a strides, [21..28] b strides.
 #include "common.glsl"
 #include "math.glsl"
 
-TENSOR(1, b1, A_T, A_ALIGN)
-TENSOR(2, b2, A_T, A_ALIGN)
-TENSOR(3, b3, Z_T, Z_ALIGN)
+#if VECTORIZED
+TENSOR(1, a4, A_V, 16)
+TENSOR(1, as, A_T, A_ALIGN)
+TENSOR(2, b4, A_V, 16)
+TENSOR(2, bs, A_T, A_ALIGN)
+TENSOR(3, z4, Z_V, 16)
+#else
+TENSOR(1, as, A_T, A_ALIGN)
+TENSOR(2, bs, A_T, A_ALIGN)
+TENSOR(3, zs, Z_T, Z_ALIGN)
+#endif
 
 void main() {
   uint i = globalIndex();
   if (i >= P(3)) return;
   uint rank = P(4);
-  A_C a = A_C(b1.v[stridedOffset(i, rank, 5, 13)]);
-  A_C b = A_C(b2.v[stridedOffset(i, rank, 5, 21)]);
-  b3.v[i] = Z_T(BINARY(a, b));
+#if VECTORIZED
+  uint first = 4u * i;
+  int aOffset = rank == 1u ? int(first) * Pi(13) : stridedOffset(first, rank, 5, 13);
+  int bOffset = rank == 1u ? int(first) * Pi(21) : stridedOffset(first, rank, 5, 21);
+#if A_MODE == 1
+  A_V av = a4.v[aOffset / 4];
+#else
+  A_V av = A_V(as.v[aOffset]);
+#endif
+#if B_MODE == 1
+  A_V bv = b4.v[bOffset / 4];
+#else
+  A_V bv = A_V(bs.v[bOffset]);
+#endif
+  Z_V r;
+  [[unroll]] for (int j = 0; j < 4; ++j) {
+    A_C a = A_C(av[j]);
+    A_C b = A_C(bv[j]);
+    r[j] = Z_T(BINARY(a, b));
+  }
+  z4.v[i] = r;
+#else
+  A_C a = A_C(as.v[stridedOffset(i, rank, 5, 13)]);
+  A_C b = A_C(bs.v[stridedOffset(i, rank, 5, 21)]);
+  zs.v[i] = Z_T(BINARY(a, b));
+#endif
 }

@@ -1,16 +1,34 @@
 #version 460
 // y = UNARY(x) over contiguous tensors. Defines: X_T/X_C/X_ALIGN (input storage type, compute
 // type, alignment), Y_T/Y_C/Y_ALIGN (output), UNARY(x) an expression in X_C yielding Y_C.
-// Parameters: [0] input slot, [1] output slot, [2] count, [3..] operator options.
+// X_V/Y_V: vec4 types of 32-bit X_T/Y_T; when both are given and the count is a multiple of 4,
+// each invocation moves one vec4 (VECTORIZED), which CPU devices load and store whole.
+// Parameters: [0] input slot, [1] output slot, [2] count (of vec4 when VECTORIZED),
+// [3..] operator options.
 #include "common.glsl"
 #include "math.glsl"
 
-TENSOR(1, b1, X_T, X_ALIGN)
-TENSOR(2, b2, Y_T, Y_ALIGN)
+#if VECTORIZED
+TENSOR(1, x4, X_V, 16)
+TENSOR(2, y4, Y_V, 16)
+#else
+TENSOR(1, xs, X_T, X_ALIGN)
+TENSOR(2, ys, Y_T, Y_ALIGN)
+#endif
 
 void main() {
   uint i = globalIndex();
   if (i >= P(2)) return;
-  X_C x = X_C(b1.v[i]);
-  b2.v[i] = Y_T(UNARY(x));
+#if VECTORIZED
+  X_V v = x4.v[i];
+  Y_V r;
+  [[unroll]] for (int j = 0; j < 4; ++j) {
+    X_C x = X_C(v[j]);
+    r[j] = Y_T(UNARY(x));
+  }
+  y4.v[i] = r;
+#else
+  X_C x = X_C(xs.v[i]);
+  ys.v[i] = Y_T(UNARY(x));
+#endif
 }

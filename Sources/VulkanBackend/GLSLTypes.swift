@@ -38,6 +38,16 @@ extension MLOperandDataType {
   }
 
   var glslAlignment: Int { Swift.max(1, bitWidth / 8) }
+
+  /// The 4-component vector of a 32-bit type, for kernels that move vec4s.
+  var glslVector4: String? {
+    switch self {
+    case .float32: "vec4"
+    case .int32: "ivec4"
+    case .uint32: "uvec4"
+    default: nil
+    }
+  }
 }
 
 /// `<prefix>_T`, `<prefix>_C` and `<prefix>_ALIGN` defines for an operand role.

@@ -66,6 +66,27 @@ func contiguousStrides(_ shape: [Int]) -> [Int] {
   return strides
 }
 
+/// The same iteration over fewer dimensions: size-1 dimensions dropped, and each pair of
+/// neighbours merged where every operand steps through them as one (stride[d] equals
+/// stride[d + 1] * size[d + 1], broadcast pairs included). Shapes keep at least one dimension.
+func collapseDimensions(_ shape: [Int], _ strides: [[Int]]) -> (shape: [Int], strides: [[Int]]) {
+  var outShape: [Int] = []
+  var outStrides = Array(repeating: [Int](), count: strides.count)
+  for d in shape.indices where shape[d] != 1 {
+    if let last = outShape.last,
+      strides.indices.allSatisfy({ outStrides[$0].last! == strides[$0][d] * shape[d] })
+    {
+      outShape[outShape.count - 1] = last * shape[d]
+      for o in strides.indices { outStrides[o][outStrides[o].count - 1] = strides[o][d] }
+    } else {
+      outShape.append(shape[d])
+      for o in strides.indices { outStrides[o].append(strides[o][d]) }
+    }
+  }
+  if outShape.isEmpty { return ([1], strides.map { _ in [0] }) }
+  return (outShape, outStrides)
+}
+
 /// Strides that read a tensor of `shape` as if broadcast to `target` (0 where it repeats).
 func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
   let padded = Array(repeating: 1, count: target.count - shape.count) + shape

@@ -148,13 +148,21 @@ extension GraphPlan {
       }
       defines["NEEDS_ERF"] = "1"
     }
+    // 32-bit data moves a vec4 per invocation.
+    var invocations = y.elementCount
+    if let xv = x.dataType.glslVector4, let yv = y.dataType.glslVector4, y.elementCount % 4 == 0 {
+      defines["VECTORIZED"] = "1"
+      defines["X_V"] = xv
+      defines["Y_V"] = yv
+      invocations /= 4
+    }
     var p = Parameters()
     p.bind(slot(input))
     p.bind(slot(output))
-    p.append(y.elementCount)
+    p.append(invocations)
     p.words += options.words
     add(
-      Kernel(shader: "elementwise_unary.comp", defines: defines), p, invocations: y.elementCount, reads: [slot(input)],
+      Kernel(shader: "elementwise_unary.comp", defines: defines), p, invocations: invocations, reads: [slot(input)],
       writes: [slot(output)])
   }
 
@@ -166,17 +174,32 @@ extension GraphPlan {
     if type == .float16 && hasFloat16Arithmetic && BinaryOperator.exactInFloat16.contains(op) {
       useFloat16Arithmetic(&defines, roles: ["A", "Z"])
     }
+    let (shape, strides) = collapseDimensions(
+      z.shape, [broadcastStrides(descriptor(a).shape, to: z.shape), broadcastStrides(descriptor(b).shape, to: z.shape)])
+    // 32-bit data with a vec4-divisible innermost dimension computes 4 outputs per invocation;
+    // each input is then read as a vec4 (innermost stride 1) or one broadcast scalar (stride 0).
+    var invocations = z.elementCount
+    if let av = type.glslVector4, let zv = z.dataType.glslVector4, let inner = shape.last, inner % 4 == 0,
+      strides.allSatisfy({ [0, 1].contains($0.last!) && ($0.last! == 0 || $0.dropLast().allSatisfy { $0 % 4 == 0 }) })
+    {
+      defines["VECTORIZED"] = "1"
+      defines["A_V"] = av
+      defines["Z_V"] = zv
+      defines["A_MODE"] = strides[0].last! == 1 ? "1" : "2"
+      defines["B_MODE"] = strides[1].last! == 1 ? "1" : "2"
+      invocations /= 4
+    }
     var p = Parameters()
     p.bind(slot(a))
     p.bind(slot(b))
     p.bind(slot(output))
-    p.append(z.elementCount)
-    p.append(z.shape.count)
-    p.append(z.shape, padTo: Self.maxKernelRank, fill: 1)
-    p.append(broadcastStrides(descriptor(a).shape, to: z.shape), padTo: Self.maxKernelRank)
-    p.append(broadcastStrides(descriptor(b).shape, to: z.shape), padTo: Self.maxKernelRank)
+    p.append(invocations)
+    p.append(shape.count)
+    p.append(shape, padTo: Self.maxKernelRank, fill: 1)
+    p.append(strides[0], padTo: Self.maxKernelRank)
+    p.append(strides[1], padTo: Self.maxKernelRank)
     add(
-      Kernel(shader: "elementwise_binary.comp", defines: defines), p, invocations: z.elementCount,
+      Kernel(shader: "elementwise_binary.comp", defines: defines), p, invocations: invocations,
       reads: [slot(a), slot(b)], writes: [slot(output)])
   }
 
