@@ -11,10 +11,18 @@ TENSOR(3, b3, T, T_ALIGN)
 TENSOR(4, b4, T, T_ALIGN)
 
 void main() {
-  uint i = globalIndex();
   uint N = P(4), C = P(5), H = P(6), W = P(7), O = P(8), OH = P(9), OW = P(10);
+#if GRID3D
+  // x: blocks of output columns, y: output row, z: (image, channel); so the channel and
+  // everything derived from it are workgroup-uniform, and no lane divides.
+  uint ox = gl_WorkGroupID.x * WG_X + gl_LocalInvocationID.x, oy = gl_WorkGroupID.y;
+  uint o = gl_WorkGroupID.z % O, n = gl_WorkGroupID.z / O;
+  if (ox >= OW) return;
+#else
+  uint i = globalIndex();
   if (i >= N * O * OH * OW) return;
   uint ox = i % OW, oy = (i / OW) % OH, o = (i / (OW * OH)) % O, n = i / (OW * OH * O);
+#endif
   uint KH = P(11), KW = P(12), groups = P(13);
   uint channelsPerGroup = C / groups, outputsPerGroup = O / groups;
   uint group = o / outputsPerGroup, oc = o % outputsPerGroup;

@@ -10,10 +10,18 @@ TENSOR(1, x, X_T, X_ALIGN)
 TENSOR(2, b2, X_T, X_ALIGN)
 
 void main() {
-  uint i = globalIndex();
   uint N = P(2), C = P(3), H = P(4), W = P(5), OH = P(6), OW = P(7);
+#if GRID3D
+  // x: blocks of output columns, y: output row, z: (image, channel); so the channel and
+  // everything derived from it are workgroup-uniform, and no lane divides.
+  uint ox = gl_WorkGroupID.x * WG_X + gl_LocalInvocationID.x, oy = gl_WorkGroupID.y;
+  uint c = gl_WorkGroupID.z % C, n = gl_WorkGroupID.z / C;
+  if (ox >= OW) return;
+#else
+  uint i = globalIndex();
   if (i >= N * C * OH * OW) return;
   uint ox = i % OW, oy = (i / OW) % OH, c = (i / (OW * OH)) % C, n = i / (OW * OH * C);
+#endif
   int base = int(n) * Pi(16) + int(c) * Pi(17);
   float sum = 0.0;
   X_C best = X_C(0);

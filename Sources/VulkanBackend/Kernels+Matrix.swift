@@ -136,8 +136,8 @@ extension GraphPlan {
     for v in imageStrides(inShape, layout) + filterStrides + imageStrides(outShape, layout) { p.append(v) }
     p.append(bias != nil)
     let type = descriptor(output).dataType
-    add(
-      Kernel(shader: shader, defines: floatDefines(type)), p, invocations: descriptor(output).elementCount,
+    addImageKernel(
+      Kernel(shader: shader, defines: floatDefines(type)), p, outSizes,
       reads: [slot(input), slot(filter)] + (bias.map { [slot($0)] } ?? []), writes: [slot(output)])
   }
 
@@ -166,8 +166,21 @@ extension GraphPlan {
       case .max: "1"
       case .l2: "2"
       }
-    add(
-      Kernel(shader: "pool2d.comp", defines: defines), p, invocations: descriptor(output).elementCount,
-      reads: [slot(input)], writes: [slot(output)])
+    addImageKernel(
+      Kernel(shader: "pool2d.comp", defines: defines), p, outSizes, reads: [slot(input)], writes: [slot(output)])
+  }
+
+  /// A kernel with one invocation per output pixel of an (n, c, h, w) image: a grid of (column
+  /// block, row, image x channel) workgroups where it fits the device's limits (GRID3D), else 1-D.
+  mutating func addImageKernel(_ kernel: Kernel, _ p: Parameters, _ sizes: [Int], reads: [Int], writes: [Int]) {
+    let (n, c, h, w) = (sizes[0], sizes[1], sizes[2], sizes[3])
+    if n * c <= 65535 && h <= 65535 {
+      let lanes = w >= 64 ? 64 : w >= 32 ? 32 : 16
+      add(
+        kernel.with("GRID3D", "1").with("WG_X", "\(lanes)"), p,
+        grid: Grid(x: (w + lanes - 1) / lanes, y: max(h, 1), z: max(n * c, 1)), reads: reads, writes: writes)
+    } else {
+      add(kernel, p, invocations: n * c * h * w, reads: reads, writes: writes)
+    }
   }
 }
