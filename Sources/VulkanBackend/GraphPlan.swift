@@ -103,6 +103,8 @@ struct GraphPlan {
   let hasFloat64: Bool
   /// Whether float16 data may be computed on in float16 (shaderFloat16).
   let hasFloat16Arithmetic: Bool
+  /// The kernel variants the device gets.
+  let selection: KernelSelection
   var slotOfOperand: [OperandID: Int] = [:]
   var slotCount = 0
   /// Byte size of each slot that the graph allocates itself (constants and intermediates).
@@ -121,10 +123,11 @@ struct GraphPlan {
   /// Tensor bindings in the shared pipeline layout (bindings 1...maxBindings).
   static let maxBindings = 8
 
-  init(_ ir: GraphIR, hasFloat64: Bool = true, hasFloat16Arithmetic: Bool = false) throws {
+  init(_ ir: GraphIR, hasFloat64: Bool, hasFloat16Arithmetic: Bool, selection: KernelSelection) throws {
     self.ir = ir
     self.hasFloat64 = hasFloat64
     self.hasFloat16Arithmetic = hasFloat16Arithmetic
+    self.selection = selection
     let outputOperands = Set(ir.outputs.map(\.operand))
     for (name, operand) in ir.inputs {
       let slot = newSlot()

@@ -9,7 +9,8 @@ extension GraphPlan {
   /// Whether conv2d is lowered to a matrix product: float32 (the unfolding kernel moves 32-bit
   /// words) and not depthwise (one-channel groups make matrices too thin to pay off).
   func convolutionUsesMatrixProduct(_ input: OperandID, groups: Int, _ layout: MLInputOperandLayout) -> Bool {
-    descriptor(input).dataType == .float32 && (groups == 1 || imageSizes(descriptor(input).shape, layout)[1] / groups > 1)
+    descriptor(input).dataType == .float32
+      && (groups == 1 || imageSizes(descriptor(input).shape, layout)[1] / groups > 1)
   }
 
   /// `axes` gives where the filter's (o, i, h, w) axes sit in its layout.
@@ -66,7 +67,8 @@ extension GraphPlan {
     let biasOperand = bias.map { slot($0) }
     if layout == .nchw {
       // M = o, N = p, K = k.
-      let weights = MatrixOperand(slot: slot(filter), batchStrides: [0, outputsPerGroup * oStride], row: oStride, column: kStride)
+      let weights = MatrixOperand(
+        slot: slot(filter), batchStrides: [0, outputsPerGroup * oStride], row: oStride, column: kStride)
       let result = MatrixOperand(
         slot: slot(output), batchStrides: [outStrides[0], outputsPerGroup * outStrides[1]], row: outStrides[1],
         column: 1)
@@ -78,7 +80,8 @@ extension GraphPlan {
     } else {
       // M = p, N = o, K = k; col is [p][k].
       let colRows = MatrixOperand(slot: col.slot, batchStrides: col.batchStrides, row: col.column, column: col.row)
-      let weights = MatrixOperand(slot: slot(filter), batchStrides: [0, outputsPerGroup * oStride], row: kStride, column: oStride)
+      let weights = MatrixOperand(
+        slot: slot(filter), batchStrides: [0, outputsPerGroup * oStride], row: kStride, column: oStride)
       let result = MatrixOperand(
         slot: slot(output), batchStrides: [outStrides[0], outputsPerGroup * outStrides[1]], row: outStrides[3],
         column: outStrides[1])

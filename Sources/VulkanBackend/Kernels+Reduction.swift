@@ -19,6 +19,12 @@ extension GraphPlan {
     return result
   }
 
+  /// Whether `axes` (in any order) are exactly the last dimensions of `shape`, so that the
+  /// elements they span for one position of the others are contiguous.
+  func isTrailingContiguous(_ shape: [Int], _ axes: [Int]) -> Bool {
+    Set(axes) == Set((shape.count - axes.count)..<shape.count)
+  }
+
   /// [outer, axis, inner] of a shape around `axis`.
   func lineGeometry(_ shape: [Int], axis: Int) -> (outer: Int, size: Int, inner: Int) {
     (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
@@ -33,9 +39,17 @@ extension GraphPlan {
     p.append(size)
     p.append(inner)
     let type = descriptor(input).dataType
+    let defines = ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]
+    if inner == 1, size > 0, let lanes = selection.rowLanes {
+      // Rows along the last axis: a workgroup each.
+      add(
+        Kernel(shader: "softmax_rows.comp", defines: defines.merging(["WG_X": "\(lanes)"]) { $1 }), p,
+        grid: .flat(outer, workgroupSize: 1), reads: [slot(input)], writes: [slot(output)])
+      return
+    }
     add(
-      Kernel(shader: "softmax.comp", defines: ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]), p,
-      invocations: outer * inner, reads: [slot(input)], writes: [slot(output)])
+      Kernel(shader: "softmax.comp", defines: defines), p, invocations: outer * inner, reads: [slot(input)],
+      writes: [slot(output)])
   }
 
   mutating func emitReduce(_ kind: ReduceKind, _ input: OperandID, _ axes: [Int], _ output: OperandID) {
@@ -59,6 +73,16 @@ extension GraphPlan {
     defines["X_UNSIGNED"] = type.isUnsignedInteger ? "1" : "0"
     let kinds: [ReduceKind] = [.sum, .l1, .sumSquare, .product, .mean, .l2, .logSum, .logSumExp, .max, .min]
     defines["REDUCE_KIND"] = "\(kinds.firstIndex(of: kind)!)"
+    let reducedCount = g.reducedShape.reduce(1, *)
+    if type.isFloatingPoint, reducedCount > 0, let lanes = selection.rowLanes,
+      isTrailingContiguous(shape, axes)
+    {
+      defines["WG_X"] = "\(lanes)"
+      add(
+        Kernel(shader: "reduce_rows.comp", defines: defines), p, grid: .flat(count, workgroupSize: 1),
+        reads: [slot(input)], writes: [slot(output)])
+      return
+    }
     add(
       Kernel(shader: "reduce.comp", defines: defines), p, invocations: count, reads: [slot(input)],
       writes: [slot(output)])
@@ -143,6 +167,21 @@ extension GraphPlan {
     p.append(keptAxes.map { scaleStrideOfAxis[$0] ?? 0 }, padTo: Self.maxKernelRank)
     p.append(reducedAxes.map { scaleStrideOfAxis[$0] ?? 0 }, padTo: Self.maxKernelRank)
     let type = descriptor(input).dataType
+    // Reduced axes that are the trailing ones, with a scale laid out in the same order, make
+    // each group one contiguous row: a workgroup each.
+    if let lanes = selection.rowLanes, g.reducedShape.reduce(1, *) > 0, isTrailingContiguous(shape, reducedAxes),
+      scaleAxesReduced.isEmpty || scaleAxesReduced == reducedAxes
+    {
+      add(
+        Kernel(
+          shader: "normalization_rows.comp",
+          defines: [
+            "T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)", "WG_X": "\(lanes)",
+            "SCALE_REDUCED": scaleAxesReduced.isEmpty ? "0" : "1",
+          ]), p, grid: .flat(groups, workgroupSize: 1),
+        reads: [slot(input)] + [scale, bias].compactMap { $0.map(slot) }, writes: [slot(output)])
+      return
+    }
     add(
       Kernel(
         shader: "mean_variance_normalization.comp",

@@ -164,6 +164,10 @@ final class VulkanDevice: @unchecked Sendable {
   let deviceLocalMemoryType: UInt32
   let hostVisibleMemoryType: UInt32
   let pipelines: PipelineCache
+  /// What kernel selection knows about the device.
+  let profile: DeviceProfile
+  /// The kernel variants it gets (the profile, or `WEBNN_KERNELS`).
+  let selection: KernelSelection
   /// vkCmdPushDescriptorSetKHR, loaded from the device.
   let pushDescriptorSet: PFN_vkCmdPushDescriptorSetKHR
   /// The largest range one storage-buffer descriptor may cover; larger tensors are reached by
@@ -175,6 +179,8 @@ final class VulkanDevice: @unchecked Sendable {
   init(instance: VulkanInstance, info: DeviceInfo) throws {
     self.instance = instance
     self.info = info
+    profile = DeviceProfile(info)
+    selection = KernelSelection(profile)
     queueFamily = info.computeQueueFamily!
 
     // Enable what the kernels need, plus the optional features they use where present.

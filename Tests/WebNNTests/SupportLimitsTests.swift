@@ -1133,14 +1133,23 @@ private func addMatrixAndImage(_ f: inout [String: Factory]) {
       ),
       // Shapes that exercise the matrix-product lowering: 1x1 convolutions read directly (with
       // and without vec4 rows), unfolded 3x3 ones with ragged tile edges, grouped ones.
-      (.nchw, .oihw, [2, 8, 5, 7], [12, 8, 1, 1], Window(padding: [0, 0, 0, 0], strides: [1, 1], dilations: [1, 1])),
-      (.nhwc, .hwio, [1, 8, 6, 6], [16, 8, 1, 1], Window(padding: [0, 0, 0, 0], strides: [1, 1], dilations: [1, 1])),
+      (
+        .nchw, .oihw, [2, 8, 5, 7], [12, 8, 1, 1], Window(padding: [0, 0, 0, 0], strides: [1, 1], dilations: [1, 1])
+      ),
+      (
+        .nhwc, .hwio, [1, 8, 6, 6], [16, 8, 1, 1], Window(padding: [0, 0, 0, 0], strides: [1, 1], dilations: [1, 1])
+      ),
       (
         .nhwc, .ohwi, [2, 6, 3, 5], [4, 3, 1, 1],
         Window(padding: [0, 0, 0, 0], strides: [1, 1], dilations: [1, 1], groups: 2)
       ),
-      (.nchw, .hwio, [1, 16, 9, 11], [20, 16, 3, 3], Window(padding: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1])),
-      (.nhwc, .oihw, [1, 5, 10, 9], [9, 5, 3, 2], Window(padding: [2, 1, 0, 1], strides: [2, 3], dilations: [1, 2])),
+      (
+        .nchw, .hwio, [1, 16, 9, 11], [20, 16, 3, 3],
+        Window(padding: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1])
+      ),
+      (
+        .nhwc, .oihw, [1, 5, 10, 9], [9, 5, 3, 2], Window(padding: [2, 1, 0, 1], strides: [2, 3], dilations: [1, 2])
+      ),
     ]
     for (layout, filterLayout, xShape, wShape, g) in configs {
       // Generated as NCHW and OIHW, then permuted into the layouts under test.

@@ -2,7 +2,9 @@ import Foundation
 import WebNN
 
 enum Scratch {
-  static func time(_ context: MLContext, _ graph: MLGraph, _ inputs: [String: MLTensor], _ outputs: [String: MLTensor], runs: Int) async throws -> Double {
+  static func time(
+    _ context: MLContext, _ graph: MLGraph, _ inputs: [String: MLTensor], _ outputs: [String: MLTensor], runs: Int
+  ) async throws -> Double {
     var best = Double.infinity
     for _ in 0..<runs {
       let t = Date()
