@@ -58,6 +58,19 @@ extension GraphPlan {
     p.append(float: product.alpha)
     p.append(float: product.beta)
 
+    let reads = [product.a.slot, product.b.slot] + (product.c.map { [$0.slot] } ?? [])
+    let batchCount = max(product.batch.reduce(1, *), 1)
+    if selection.matrixProduct == .sharedMemoryTiled {
+      add(
+        Kernel(
+          shader: "gemm_shared_tiled.comp",
+          defines: [
+            "T": product.type.glslStorage, "T_ALIGN": "\(product.type.glslAlignment)",
+            "HAS_C": product.c == nil ? "0" : "1",
+          ]), p, grid: Grid(x: (product.n + 63) / 64, y: (product.m + 63) / 64, z: batchCount), reads: reads,
+        writes: [product.output.slot])
+      return
+    }
     let isFloat32 = product.type == .float32
     let rows = min(8, product.m.nextPowerOfTwo)
     let lanes = product.n <= 64 ? 8 : 16
@@ -70,11 +83,10 @@ extension GraphPlan {
     ]
     let columnsPerGroup = lanes * Self.gemmColumnsPerInvocation
     let grid = Grid(
-      x: (product.n + columnsPerGroup - 1) / columnsPerGroup, y: (product.m + rows - 1) / rows,
-      z: max(product.batch.reduce(1, *), 1))
+      x: (product.n + columnsPerGroup - 1) / columnsPerGroup, y: (product.m + rows - 1) / rows, z: batchCount)
     add(
-      Kernel(shader: "gemm_register_tiled.comp", defines: defines), p, grid: grid,
-      reads: [product.a.slot, product.b.slot] + (product.c.map { [$0.slot] } ?? []), writes: [product.output.slot])
+      Kernel(shader: "gemm_register_tiled.comp", defines: defines), p, grid: grid, reads: reads,
+      writes: [product.output.slot])
   }
 }
 
