@@ -216,6 +216,15 @@ struct GraphPlan {
   ) {
     var p = Parameters()
     let count = region.reduce(1, *)
+    var (region, strides) = collapseDimensions(region, [sourceStrides, destinationStrides])
+    // Three dimensions or fewer run on a 3-D grid; left-padded with 1s to exactly three.
+    let gridded = region.count <= 3 && region.dropLast().allSatisfy { $0 <= 65535 }
+    if gridded {
+      while region.count < 3 {
+        region.insert(1, at: 0)
+        strides = strides.map { [0] + $0 }
+      }
+    }
     p.bind(source)
     p.bind(destination)
     p.append(count)
@@ -223,11 +232,18 @@ struct GraphPlan {
     p.append(sourceOffset)
     p.append(destinationOffset)
     p.append(region, padTo: Self.maxCopyRank, fill: 1)
-    p.append(sourceStrides, padTo: Self.maxCopyRank)
-    p.append(destinationStrides, padTo: Self.maxCopyRank)
-    add(
-      Kernel(shader: "strided_copy.comp", defines: bitsDefines(type)), p, invocations: count, reads: [source],
-      writes: [destination])
+    p.append(strides[0], padTo: Self.maxCopyRank)
+    p.append(strides[1], padTo: Self.maxCopyRank)
+    let kernel = Kernel(shader: "strided_copy.comp", defines: bitsDefines(type))
+    if gridded {
+      let lanes = region[2] >= 64 ? 64 : 16
+      add(
+        kernel.with("GRID3D", "1").with("WG_X", "\(lanes)"), p,
+        grid: Grid(x: (region[2] + lanes - 1) / lanes, y: region[1], z: region[0]), reads: [source],
+        writes: [destination])
+    } else {
+      add(kernel, p, invocations: count, reads: [source], writes: [destination])
+    }
   }
 
   mutating func emit(_ node: Node) throws {

@@ -28,6 +28,13 @@ final class PipelineCache: @unchecked Sendable {
   private var layout: VkPipelineLayout?
   private var setLayout: VkDescriptorSetLayout?
   private var pipelines: [String: VkPipeline] = [:]
+  /// The driver's pipeline cache, loaded from and saved to disk beside the SPIR-V cache.
+  private var driverCache: VkPipelineCache?
+  private var driverCacheLoaded = false
+  /// Pipelines created since the driver cache was last saved.
+  private var unsaved = 0
+  /// How many pipelines this device created (each graph reuses the ones it shares with others).
+  private(set) var createdCount = 0
 
   /// One 64-bit address per binding 0...maxBindings (entry 0 unused).
   static let pushConstantSize = UInt32(8 * (GraphPlan.maxBindings + 1))
@@ -108,11 +115,58 @@ final class PipelineCache: @unchecked Sendable {
         info.stage = stage
         info.layout = layout
         try vkCheck(
-          vkCreateComputePipelines(device.handle, nil, 1, &info, nil, &pipeline),
+          vkCreateComputePipelines(device.handle, loadedDriverCache(), 1, &info, nil, &pipeline),
           "vkCreateComputePipelines(\(kernel.shader))")
       }
       pipelines[key] = pipeline
+      createdCount += 1
+      unsaved += 1
       return pipeline!
+    }
+  }
+
+  /// The file the driver's pipeline cache persists in: one per device and driver version.
+  private var driverCacheFile: URL? {
+    guard let directory = ShaderCompiler.cacheDirectory else { return nil }
+    let key =
+      "\(device.info.name)|\(device.info.properties.vendorID)|\(device.info.properties.deviceID)|"
+      + "\(device.info.properties.driverVersion)"
+    return directory.deletingLastPathComponent().appending(path: "pipelines/\(ShaderCompiler.fnv1a(key)).bin")
+  }
+
+  /// Creates the driver cache on first use, seeded from disk when a saved one exists (the driver
+  /// checks the header and ignores data from another device or version).
+  private func loadedDriverCache() -> VkPipelineCache? {
+    if driverCacheLoaded { return driverCache }
+    driverCacheLoaded = true
+    let data = driverCacheFile.flatMap { try? Data(contentsOf: $0) } ?? Data()
+    var created: VkPipelineCache?
+    data.withUnsafeBytes { bytes in
+      var info = VkPipelineCacheCreateInfo()
+      info.sType = VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO
+      info.initialDataSize = bytes.count
+      info.pInitialData = bytes.baseAddress
+      if vkCreatePipelineCache(device.handle, &info, nil, &created) != VK_SUCCESS { created = nil }
+    }
+    driverCache = created
+    return created
+  }
+
+  /// Writes the driver cache to disk if pipelines were created since the last save (written to
+  /// a temporary file, then renamed, so readers never see half a file).
+  func saveDriverCache() {
+    lock.withLock {
+      guard unsaved > 0, let cache = driverCache, let file = driverCacheFile else { return }
+      unsaved = 0
+      var size = 0
+      guard vkGetPipelineCacheData(device.handle, cache, &size, nil) == VK_SUCCESS, size > 0 else { return }
+      var bytes = [UInt8](repeating: 0, count: size)
+      guard vkGetPipelineCacheData(device.handle, cache, &size, &bytes) == VK_SUCCESS else { return }
+      let directory = file.deletingLastPathComponent()
+      try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      let temporary = directory.appending(path: ".\(file.lastPathComponent).\(getpid()).tmp")
+      guard (try? Data(bytes.prefix(size)).write(to: temporary)) != nil else { return }
+      if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
     }
   }
 
@@ -122,6 +176,8 @@ final class PipelineCache: @unchecked Sendable {
       pipelines = [:]
       if let layout { vkDestroyPipelineLayout(device.handle, layout, nil) }
       if let setLayout { vkDestroyDescriptorSetLayout(device.handle, setLayout, nil) }
+      if let driverCache { vkDestroyPipelineCache(device.handle, driverCache, nil) }
+      driverCache = nil
       layout = nil
       setLayout = nil
     }

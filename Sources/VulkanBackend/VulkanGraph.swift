@@ -27,6 +27,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   private var destroyed = false
   /// How often the command buffer was recorded (the first dispatch and each change of tensors).
   private(set) var recordCount = 0
+  /// Distinct pipelines (shader and defines) the graph's dispatches use.
+  let pipelineVariants: Int
 
   init(device: VulkanDevice, ir: GraphIR) throws {
     self.device = device
@@ -72,6 +74,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     self.parameters = parameters
 
     pipelines = try dispatches.map { try device.pipelines.pipeline($0.kernel) }
+    device.pipelines.saveDriverCache()
+    pipelineVariants = Set(dispatches.map(\.kernel.key)).count
     commandBuffer = try device.allocateCommandBuffer()
     fence = try device.makeFence()
   }
