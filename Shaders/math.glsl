@@ -69,6 +69,8 @@ float reluFloat(float x) { return isnan(x) ? x : max(x, 0.0); }
 // Each fit is within 1e-8 of the function, so the float32 rounding of the few operations
 // after it dominates. None uses a division except the final 1/x of the tails, and exp is our
 // own, since GLSL's exp may be 3 + 2|x| ULP off, which in the tails is hundreds of ULP.
+// Results the order of operations matters for are `precise`: without it drivers may reassociate
+// (Mesa folds k * LN2_HI + k * LN2_LO into one product, and scale * 0 into +0).
 const float ERF_SMALL[7] = float[](1.283791661e-01, -3.761263490e-01, 1.128373221e-01, -2.686199360e-02,
                                    5.208558403e-03, -8.239604649e-04, 8.829222497e-05);
 const float ERX = 8.427007794e-01;
@@ -96,18 +98,20 @@ const float EXP_Q[6] = float[](5.000000000e-01, 1.666666716e-01, 4.166651145e-02
     for (int i_ = C.length() - 2; i_ >= 0; --i_) result = result * (x) + C[i_]; \
   }
 
-// exp(v) to about 1 ULP for v in [-104, 88]: v = k ln2 + r with ln2 split so that k * LN2_HI is
-// exact (LN2_HI has 15 significant bits, |k| < 2^8), then a polynomial for exp(r).
-float expFloat(float v) {
-  float k = roundEven(v * 1.442695022e+00);
-  float r = (v - k * 0.693145751953125) - k * 1.428606765e-06;
+// exp(hi + lo) to about 1 ULP for hi + lo in [-104, 88], |lo| < 1, hi exact: hi + lo = k ln2 + r
+// with ln2 split so that k * LN2_HI is exact (LN2_HI has 15 significant bits, |k| < 2^8) and
+// hi - k * LN2_HI exact too, so that only r carries rounding errors; then a polynomial for exp(r).
+float expFloat(float hi, float lo) {
+  float k = roundEven((hi + lo) * 1.442695022e+00);
+  precise float r = ((hi - k * 0.693145751953125) + lo) - k * 1.428606765e-06;
   float q;
   HORNER(EXP_Q, r, q);
-  float p = 1.0 + (r + r * r * q);
+  precise float p = 1.0 + (r + r * r * q);
   // Two steps, so that each exponent stays in the range where ldexp is defined.
   int n = int(k);
   return ldexp(ldexp(p, n / 2), n - n / 2);
 }
+float expFloat(float v) { return expFloat(v, 0.0); }
 
 // R(1/a^2) for a in [1.25, 10.1].
 float erfcTailR(float a) {
@@ -122,13 +126,15 @@ float erfcTailR(float a) {
 }
 
 // scale * erfc(a) for a in [1.25, 10.1], given R = erfcTailR(a). exp(-a^2) is split as
-// exp(-z^2) exp((z - a)(z + a)) with z = a cut to 11 significant bits: z^2 + 0.5625 is then exact,
+// exp(-z^2 + (z - a)(z + a)) with z = a cut to 11 significant bits: z^2 + 0.5625 is then exact,
 // so the large part of the exponent carries no rounding error (which exp would turn into a
-// relative error of |x|^2 ULP). scale is applied before the small exponential factor so that a
-// result in the normal range is not lost to an intermediate that flushes to zero.
+// relative error of |x|^2 ULP).
 float erfcTail(float a, float scale, float R) {
   float z = uintBitsToFloat(floatBitsToUint(a) & 0xffffe000u);
-  return expFloat(-z * z - 0.5625) * (expFloat((z - a) * (z + a) + R) * (scale / a));
+  precise float large = -z * z - 0.5625;
+  precise float small = (z - a) * (z + a) + R;
+  precise float result = expFloat(large, small) * (scale / a);
+  return result;
 }
 
 float erfFloat(float x) {
@@ -142,7 +148,7 @@ float erfFloat(float x) {
     HORNER(ERF_SMALL, x * x, p);
     return x + x * p;
   }
-  float r;
+  precise float r;
   if (a < 1.25) {
     HORNER(ERF_NEAR_ONE, a - 1.0, r);
     r = ERX + r;
@@ -154,10 +160,10 @@ float erfFloat(float x) {
   return x < 0.0 ? -r : r;
 }
 
-// scale * erfc(a) for finite a >= 0, with relative (not just absolute) accuracy. ratio is
+// scale * erfc(a) for a in [0, 10.1), with relative (not just absolute) accuracy. ratio is
 // (2/sqrt(pi)) exp(-a^2) / erfc(a) = -d/da log erfc(a), for a first-order correction of a.
 float erfcScaled(float a, float scale, out float ratio) {
-  float r;
+  precise float r;
   if (a < 1.25) {
     if (a < 0.84375) {
       float p;
@@ -169,11 +175,8 @@ float erfcScaled(float a, float scale, out float ratio) {
       r = ONE_MINUS_ERX - r;
     }
     ratio = TWO_OVER_SQRT_PI * expFloat(-a * a) / r;
-    return scale * r;
-  }
-  if (a >= 10.1) {  // erfc(10.1) < 2^-150
-    ratio = 0.0;
-    return scale * 0.0;
+    precise float result = scale * r;
+    return result;
   }
   float R = erfcTailR(a);
   // exp(-a^2) / erfc(a) = a exp(0.5625 - R): the split of a^2 cancels.
@@ -199,11 +202,13 @@ float geluFloat(float x) {
   float a = abs(th);
   float ratio;
   if (x < 0.0) {
+    if (a >= 10.1) return uintBitsToFloat(0x80000000u);  // -0: erfc(10.1) < 2^-150
     // |t| = a - tl, erfc(a - tl) = erfc(a) (1 + tl ratio) to first order.
     float e = erfcScaled(a, half_x, ratio);
-    return e + e * (tl * ratio);
+    precise float result = e + e * (tl * ratio);
+    return result;
   }
-  float h;
+  precise float h;
   if (a < 0.84375) {
     float p2;
     HORNER(ERF_SMALL, a * a, p2);
@@ -218,5 +223,6 @@ float geluFloat(float x) {
   } else {
     h = 2.0;
   }
-  return half_x * h;
+  precise float result = half_x * h;
+  return result;
 }
