@@ -99,8 +99,6 @@ func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
 /// intermediates own buffers for the graph's lifetime.
 struct GraphPlan {
   let ir: GraphIR
-  /// Whether kernels may use double precision (erf and gelu do).
-  let hasFloat64: Bool
   /// Whether float16 data may be computed on in float16 (shaderFloat16).
   let hasFloat16Arithmetic: Bool
   /// The kernel variants the device gets.
@@ -123,9 +121,8 @@ struct GraphPlan {
   /// Tensor bindings in the shared pipeline layout (bindings 1...maxBindings).
   static let maxBindings = 8
 
-  init(_ ir: GraphIR, hasFloat64: Bool, hasFloat16Arithmetic: Bool, selection: KernelSelection) throws {
+  init(_ ir: GraphIR, hasFloat16Arithmetic: Bool, selection: KernelSelection) throws {
     self.ir = ir
-    self.hasFloat64 = hasFloat64
     self.hasFloat16Arithmetic = hasFloat16Arithmetic
     self.selection = selection
     let outputOperands = Set(ir.outputs.map(\.operand))

@@ -3,57 +3,55 @@ import WebNNCore
 /// GLSL for one element-wise operator: an expression over `x` (or `a`, `b`) in the compute type,
 /// with options read from the parameter block at word 3 onwards (unary kernels).
 extension UnaryOperator {
-  func glsl(input: MLOperandDataType, output: MLOperandDataType) -> (
-    expression: String, options: Parameters, needsErf: Bool
-  ) {
+  func glsl(input: MLOperandDataType, output: MLOperandDataType) -> (expression: String, options: Parameters) {
     var p = Parameters()
     let isFloat = input.isFloatingPoint
     let zero = "\(input.glslCompute)(0)"
     switch self {
-    case .abs: return ("abs(x)", p, false)
-    case .neg: return ("-x", p, false)
-    case .sign: return ("sign(x)", p, false)
-    case .identity: return ("x", p, false)
-    case .ceil: return ("ceil(x)", p, false)
-    case .floor: return ("floor(x)", p, false)
-    case .cos: return ("cos(x)", p, false)
-    case .sin: return ("sin(x)", p, false)
-    case .tan: return ("tan(x)", p, false)
-    case .erf: return ("erfFloat(x)", p, true)
-    case .exp: return ("exp(x)", p, false)
-    case .log: return ("log(x)", p, false)
-    case .reciprocal: return ("(1.0 / x)", p, false)
-    case .roundEven: return ("roundEven(x)", p, false)
-    case .sqrt: return ("sqrt(x)", p, false)
-    case .isNaN: return ("uint(isnan(x))", p, false)
-    case .isInfinite: return ("uint(isinf(x))", p, false)
-    case .logicalNot: return ("uint(x == 0u)", p, false)
-    case .relu: return (isFloat ? "reluFloat(x)" : "max(x, \(zero))", p, false)
-    case .sigmoid: return ("sigmoidFloat(x)", p, false)
-    case .tanh: return ("tanhFloat(x)", p, false)
-    case .softsign: return ("softsignFloat(x)", p, false)
-    case .softplus: return ("softplusFloat(x)", p, false)
-    case .gelu: return ("geluFloat(x)", p, true)
-    case .hardSwish: return ("hardSwishFloat(x)", p, false)
+    case .abs: return ("abs(x)", p)
+    case .neg: return ("-x", p)
+    case .sign: return ("sign(x)", p)
+    case .identity: return ("x", p)
+    case .ceil: return ("ceil(x)", p)
+    case .floor: return ("floor(x)", p)
+    case .cos: return ("cos(x)", p)
+    case .sin: return ("sin(x)", p)
+    case .tan: return ("tan(x)", p)
+    case .erf: return ("erfFloat(x)", p)
+    case .exp: return ("exp(x)", p)
+    case .log: return ("log(x)", p)
+    case .reciprocal: return ("(1.0 / x)", p)
+    case .roundEven: return ("roundEven(x)", p)
+    case .sqrt: return ("sqrt(x)", p)
+    case .isNaN: return ("uint(isnan(x))", p)
+    case .isInfinite: return ("uint(isinf(x))", p)
+    case .logicalNot: return ("uint(x == 0u)", p)
+    case .relu: return (isFloat ? "reluFloat(x)" : "max(x, \(zero))", p)
+    case .sigmoid: return ("sigmoidFloat(x)", p)
+    case .tanh: return ("tanhFloat(x)", p)
+    case .softsign: return ("softsignFloat(x)", p)
+    case .softplus: return ("softplusFloat(x)", p)
+    case .gelu: return ("geluFloat(x)", p)
+    case .hardSwish: return ("hardSwishFloat(x)", p)
     case .elu(let alpha):
       p.append(float: alpha)
-      return ("eluFloat(x, Pf(3))", p, false)
+      return ("eluFloat(x, Pf(3))", p)
     case .hardSigmoid(let alpha, let beta):
       p.append(float: alpha)
       p.append(float: beta)
-      return ("max(0.0, min(1.0, Pf(3) * x + Pf(4)))", p, false)
+      return ("max(0.0, min(1.0, Pf(3) * x + Pf(4)))", p)
     case .leakyRelu(let alpha):
       p.append(float: alpha)
-      return ("(x >= 0.0 ? x : Pf(3) * x)", p, false)
+      return ("(x >= 0.0 ? x : Pf(3) * x)", p)
     case .linear(let alpha, let beta):
       p.append(float: alpha)
       p.append(float: beta)
-      return ("(Pf(3) * x + Pf(4))", p, false)
+      return ("(Pf(3) * x + Pf(4))", p)
     case .clamp(let low, let high):
       if isFloat {
         p.append(float: low.doubleValue)
         p.append(float: high.doubleValue)
-        return ("clampKeepNaN(x, Pf(3), Pf(4))", p, false)
+        return ("clampKeepNaN(x, Pf(3), Pf(4))", p)
       }
       for bound in [low, high] {
         switch bound {
@@ -63,16 +61,16 @@ extension UnaryOperator {
         }
       }
       let t = input.glslCompute
-      return ("clamp(x, \(t)(int64_t(P64(3))), \(t)(int64_t(P64(5))))", p, false)
+      return ("clamp(x, \(t)(int64_t(P64(3))), \(t)(int64_t(P64(5))))", p)
     case .cast:
       let out = output.glslCompute
       if input.isFloatingPoint && !output.isFloatingPoint {
         // Truncate toward zero through 64 bits, then keep the low bits of the target width.
         // uint64 values from 2^63 up do not fit int64_t and convert directly.
-        if output == .uint64 { return ("(x >= 9223372036854775808.0 ? uint64_t(x) : uint64_t(int64_t(x)))", p, false) }
-        return (output.isSignedInteger ? "\(out)(int64_t(x))" : "\(out)(uint64_t(int64_t(x)))", p, false)
+        if output == .uint64 { return ("(x >= 9223372036854775808.0 ? uint64_t(x) : uint64_t(int64_t(x)))", p) }
+        return (output.isSignedInteger ? "\(out)(int64_t(x))" : "\(out)(uint64_t(int64_t(x)))", p)
       }
-      return ("\(out)(x)", p, false)
+      return ("\(out)(x)", p)
     }
   }
 }
@@ -136,17 +134,11 @@ extension GraphPlan {
   mutating func emitUnary(_ op: UnaryOperator, _ input: OperandID, _ output: OperandID) throws {
     let x = descriptor(input)
     let y = descriptor(output)
-    let (expression, options, needsErf) = op.glsl(input: x.dataType, output: y.dataType)
+    let (expression, options) = op.glsl(input: x.dataType, output: y.dataType)
     var defines = typeDefines("X", x.dataType).merging(typeDefines("Y", y.dataType)) { $1 }
     defines["UNARY(x)"] = expression
     if x.dataType == .float16 && y.dataType == .float16 && hasFloat16Arithmetic && op.isExactInFloat16 {
       useFloat16Arithmetic(&defines, roles: ["X", "Y"])
-    }
-    if needsErf {
-      guard hasFloat64 else {
-        throw MLError(.notSupportedError, "\(op.name): this device has no shaderFloat64, which the exact erf needs")
-      }
-      defines["NEEDS_ERF"] = "1"
     }
     // 32-bit data moves a vec4 per invocation.
     var invocations = y.elementCount

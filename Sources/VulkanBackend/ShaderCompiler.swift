@@ -52,19 +52,40 @@ enum ShaderCompiler {
       let words = data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
       if words.first == 0x0723_0203 {
         memory.withLock { $0[key] = words }
+        cacheLoadCount.add(1, ordering: .relaxed)
         return words
       }
     }
     let words = try compile(fullSource, name: name)
     memory.withLock { $0[key] = words }
-    if let file {
-      try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-      let temporary = file.appendingPathExtension("tmp\(getpid())")
-      if (try? words.withUnsafeBytes { Data($0) }.write(to: temporary)) != nil {
-        _ = try? FileManager.default.replaceItemAt(file, withItemAt: temporary)
-      }
-    }
+    if let file { store(words, at: file) }
     return words
+  }
+
+  /// Kernels compiled from GLSL by this process.
+  static let compileCount = Atomic(0)
+  /// Kernels this process loaded from the on-disk cache instead.
+  static let cacheLoadCount = Atomic(0)
+  /// Makes the temporary names of concurrent writers in one process distinct.
+  private static let temporarySerial = Atomic(0)
+
+  /// Writes a cache entry so that no reader ever sees it half written: into a temporary file
+  /// next to it, then rename(2), which replaces atomically (and, unlike
+  /// `FileManager.replaceItemAt` on Linux, also when there is nothing to replace yet). The cache
+  /// is an optimisation, so failures only leave the entry out.
+  private static func store(_ words: [UInt32], at file: URL) {
+    let directory = file.deletingLastPathComponent()
+    try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let serial = temporarySerial.wrappingAdd(1, ordering: .relaxed).oldValue
+    let temporary = directory.appending(path: "\(file.lastPathComponent).\(getpid())-\(serial).tmp")
+    let temporaryPath = temporary.path(percentEncoded: false)
+    do {
+      try words.withUnsafeBytes { Data($0) }.write(to: temporary)
+    } catch {
+      unlink(temporaryPath)
+      return
+    }
+    if rename(temporaryPath, file.path(percentEncoded: false)) != 0 { unlink(temporaryPath) }
   }
 
   /// Defines go after the `#version` line, which must stay first.
@@ -95,6 +116,7 @@ enum ShaderCompiler {
         let message = String(cString: shaderc_result_get_error_message(result))
         throw MLError(.operationError, "compiling shader \(name) failed: \(message)")
       }
+      compileCount.add(1, ordering: .relaxed)
       let length = shaderc_result_get_length(result)
       let bytes = UnsafeRawBufferPointer(start: shaderc_result_get_bytes(result), count: length)
       return Array(bytes.bindMemory(to: UInt32.self))

@@ -193,8 +193,6 @@ final class VulkanDevice: @unchecked Sendable {
     chain.vulkan12.scalarBlockLayout = info.vulkan12.scalarBlockLayout
     chain.core.shaderInt64 = 1
     chain.core.shaderInt16 = info.features.shaderInt16
-    // erf and gelu evaluate in double precision where the device has it.
-    chain.core.shaderFloat64 = info.features.shaderFloat64
 
     var priority: Float = 1
     var device: VkDevice?

@@ -33,8 +33,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   init(device: VulkanDevice, ir: GraphIR) throws {
     self.device = device
     let plan = try GraphPlan(
-      ir, hasFloat64: device.info.features.shaderFloat64 != 0,
-      hasFloat16Arithmetic: device.info.vulkan12.shaderFloat16 != 0, selection: device.selection)
+      ir, hasFloat16Arithmetic: device.info.vulkan12.shaderFloat16 != 0, selection: device.selection)
     inputSlots = plan.inputSlots
     outputSlots = plan.outputSlots
 

@@ -24,6 +24,13 @@ public struct VulkanBackendProvider: MLBackendProvider {
     return VulkanMLBackend(device: try VulkanDevice(instance: instance, info: info))
   }
 
+  /// How many kernels this process has compiled from GLSL, and how many it loaded from the
+  /// on-disk SPIR-V cache (`WEBNN_SHADER_CACHE`) instead, for diagnostics: a process started after
+  /// another ran the same graphs compiles nothing.
+  public static var shaderStatistics: (compiled: Int, loadedFromCache: Int) {
+    (ShaderCompiler.compileCount.load(ordering: .relaxed), ShaderCompiler.cacheLoadCount.load(ordering: .relaxed))
+  }
+
   /// The names and types of every Vulkan device, for diagnostics.
   public static func deviceList() throws -> [String] {
     let instance = try VulkanInstance(validation: false)

@@ -18,6 +18,16 @@ func fail(_ message: String) -> Never {
   exit(1)
 }
 
+// WEBNN_SHADER_STATS=1 reports on standard error, however the command ends, how many kernels
+// were compiled and how many came from the SPIR-V cache.
+if ProcessInfo.processInfo.environment["WEBNN_SHADER_STATS"] == "1" {
+  atexit {
+    let stats = VulkanBackendProvider.shaderStatistics
+    let line = "webnn: shaders: \(stats.compiled) compiled, \(stats.loadedFromCache) loaded from cache\n"
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+}
+
 do {
   switch arguments.first {
   case "demo": try await Demo.run()
