@@ -1,7 +1,7 @@
 import Foundation
 import WebNN
 
-/// The `webnn` command: `demo`, `devices`, `wpt`, `wpt-validation`.
+/// The `webnn` command: `demo`, `devices`, `wpt`, `wpt-validation`, `bench`.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
   usage: webnn demo                 run a small classifier graph on the default device
@@ -11,6 +11,9 @@ let usage = """
          webnn wpt-validation [--json FILE] [--filter TEXT]
                                     replay the WPT validation vectors against the builder
                                     (WEBNN_WPT_VALIDATION_DIR, default ../shared/wpt-validation)
+         webnn bench [--filter TEXT] [--json FILE] [--runs N] [--warmup N] [--onnxruntime] [--check]
+                                    time microbenchmarks and whole networks; --onnxruntime also runs them
+                                    in ONNX Runtime (CPU) and compares outputs; --check exits 1 on a mismatch
   """
 
 func fail(_ message: String) -> Never {
@@ -24,6 +27,7 @@ do {
   case "devices": for line in try VulkanBackendProvider.deviceList() { print(line) }
   case "wpt": exit(try await ConformanceCommand.run(Array(arguments.dropFirst())))
   case "wpt-validation": exit(try await ValidationCommand.run(Array(arguments.dropFirst())))
+  case "bench": exit(try await BenchCommand.run(Array(arguments.dropFirst())))
   default: fail(usage)
   }
 } catch {
