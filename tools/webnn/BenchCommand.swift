@@ -9,13 +9,19 @@ struct BenchOptions {
   var warmup = 2
   var onnxruntime = false
   var check = false
-  /// Hidden: whole networks at reduced size (64x64 images, 16 tokens), for slow devices.
+  /// Whole networks at reduced size (64x64 images, 16 tokens), for slow devices and smoke tests.
   var reduced = false
   /// Hidden: keep the ONNX Runtime exchange files in this folder instead of a temporary one.
   var exchangePath: String?
 
   static let usage =
-    "bench [--filter TEXT] [--json FILE] [--runs N] [--warmup N] [--onnxruntime] [--check]"
+    "bench [--filter TEXT[,TEXT...]] [--json FILE] [--runs N] [--warmup N] [--onnxruntime] [--check] [--reduced]"
+
+  /// Whether the benchmark's name contains one of the comma-separated parts of `--filter`.
+  func selects(_ benchmark: Benchmark) -> Bool {
+    guard let filter else { return true }
+    return filter.split(separator: ",").contains { benchmark.name.contains($0) }
+  }
 
   init(_ arguments: [String]) throws {
     var index = 0
@@ -55,7 +61,7 @@ struct BenchOptions {
 enum BenchCommand {
   static func run(_ arguments: [String]) async throws -> Int32 {
     let options = try BenchOptions(arguments)
-    let selected = BenchSuite.all(reduced: options.reduced).filter { options.filter.map($0.name.contains) ?? true }
+    let selected = BenchSuite.all(reduced: options.reduced).filter(options.selects)
     guard !selected.isEmpty else {
       print("bench: no benchmark name contains \(options.filter ?? "")")
       return 1

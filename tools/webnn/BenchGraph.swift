@@ -22,7 +22,7 @@ final class BenchGraph {
   }
 
   /// An option value of a ``Node``, encoded as the plain JSON value.
-  enum Attribute: Encodable {
+  enum Attribute: Encodable, Equatable {
     case int(Int)
     case double(Double)
     case ints([Int])

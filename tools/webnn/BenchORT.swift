@@ -100,7 +100,10 @@ enum BenchORT {
       result.failures.append("ONNX Runtime: \(error)")
       return
     }
-    if let minMs = ort.minMs { ort.rate = BenchRunner.rate(benchmark, flops: result.flops, ms: minMs).0 }
+    if let minMs = ort.minMs {
+      ort.rate = BenchRunner.rate(benchmark, flops: result.flops, ms: minMs).0
+      result.ratioToORT = result.minMs / minMs
+    }
     let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent("ort_outputs.bin")))
     var (maxAbs, maxRelative) = (0.0, 0.0)
     for output in ort.outputs ?? [] {

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A CPU reference for a sample of output elements, so that `webnn bench --check` catches a
-/// wrong kernel without ONNX Runtime. It evaluates element-wise chains, and conv2d and 2-D
-/// matmul whose operands are inputs or constants, in Double; other graphs have no reference.
+/// wrong kernel without ONNX Runtime. It evaluates element-wise chains, and conv2d, 2-D matmul
+/// and last-axis softmax, layerNormalization and reduceSum whose operands are inputs or
+/// constants, in Double; other graphs have no reference.
 enum BenchReference {
   static let samples = 64
 
@@ -47,6 +48,7 @@ enum BenchReference {
     case "abs", "neg", "exp", "sqrt", "relu", "sigmoid", "tanh", "erf", "gelu":
       guard let x = operand(0) else { return nil }
       return unary(node.op, x)
+    case "softmax", "layerNormalization", "reduceSum": return lastAxis(graph, node, index)
     case "matmul": return matmul(graph, node, index)
     case "conv2d": return conv2d(graph, node, index)
     default: return nil
@@ -64,6 +66,33 @@ enum BenchReference {
     case "tanh": return Foundation.tanh(x)
     case "erf": return Foundation.erf(x)
     default: return 0.5 * x * (1 + Foundation.erf(x / 2.0.squareRoot()))
+    }
+  }
+
+  /// softmax, layerNormalization or reduceSum of a known 2-D operand over its last axis: the
+  /// whole row of the sampled element.
+  static func lastAxis(_ graph: BenchGraph, _ node: BenchGraph.Node, _ index: Int) -> Double? {
+    guard let x = graph.values[node.inputs[0]] else { return nil }
+    let shape = graph.shape(of: node.inputs[0])
+    let lastAxis: [BenchGraph.Attribute] = [.int(shape.count - 1), .ints([shape.count - 1])]
+    guard shape.count == 2, lastAxis.contains(where: { $0 == node.attributes["axis"] ?? node.attributes["axes"] })
+    else { return nil }
+    let width = shape[1]
+    let isReduction = node.op == "reduceSum"
+    let (row, column) = isReduction ? (index, 0) : (index / width, index % width)
+    let values = x[(row * width)..<((row + 1) * width)].map { Double($0) }
+    switch node.op {
+    case "reduceSum": return values.reduce(0, +)
+    case "softmax":
+      let largest = values.max()!
+      return Foundation.exp(values[column] - largest) / values.reduce(0) { $0 + Foundation.exp($1 - largest) }
+    default:
+      guard let scale = graph.values[node.inputs[1]], let bias = graph.values[node.inputs[2]],
+        case .double(let epsilon) = node.attributes["epsilon"]
+      else { return nil }
+      let mean = values.reduce(0, +) / Double(width)
+      let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(width)
+      return (values[column] - mean) / (variance + epsilon).squareRoot() * Double(scale[column]) + Double(bias[column])
     }
   }
 

@@ -49,7 +49,7 @@ struct BenchReport {
         let ort = result.ort
         row += [
           ort?.minMs.map { Self.number($0) } ?? "-", ort?.medianMs.map { Self.number($0) } ?? "-",
-          ort?.minMs.map { Self.number(result.minMs / $0) } ?? "-", ort?.rate.map { Self.number($0) + unit } ?? "-",
+          result.ratioToORT.map { Self.number($0) } ?? "-", ort?.rate.map { Self.number($0) + unit } ?? "-",
           result.maxAbsDifference.map { Self.scientific($0) } ?? "-",
           result.maxRelativeDifference.map { Self.scientific($0) } ?? "-",
         ]

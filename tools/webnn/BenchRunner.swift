@@ -30,6 +30,8 @@ struct BenchResult: Encodable {
   /// where the benchmark has one.
   var referenceRelativeError: Double?
   var ort: ORTResult?
+  /// Our min time / ONNX Runtime's min time.
+  var ratioToORT: Double?
   /// max |ours - ORT| over all output elements.
   var maxAbsDifference: Double?
   /// max |ours - ORT| / max |ORT| over each output tensor (the largest over the outputs).
@@ -43,7 +45,7 @@ struct BenchResult: Encodable {
 
   enum CodingKeys: String, CodingKey {
     case name, kind, runs, warmup, timesMs, minMs, medianMs, buildMs, flops, bytes, bytesNote, rate, rateUnit
-    case memoryBytes, referenceRelativeError, ort, maxAbsDifference, maxRelativeDifference, failures
+    case memoryBytes, referenceRelativeError, ort, ratioToORT, maxAbsDifference, maxRelativeDifference, failures
   }
 
   /// Whether any output is float16, which loosens the tolerances.

@@ -11,9 +11,11 @@ let usage = """
          webnn wpt-validation [--json FILE] [--filter TEXT]
                                     replay the WPT validation vectors against the builder
                                     (WEBNN_WPT_VALIDATION_DIR, default ../shared/wpt-validation)
-         webnn bench [--filter TEXT] [--json FILE] [--runs N] [--warmup N] [--onnxruntime] [--check]
+         webnn bench [--filter TEXT[,TEXT...]] [--json FILE] [--runs N] [--warmup N] [--onnxruntime]
+                     [--check] [--reduced]
                                     time microbenchmarks and whole networks; --onnxruntime also runs them
-                                    in ONNX Runtime (CPU) and compares outputs; --check exits 1 on a mismatch
+                                    in ONNX Runtime (CPU) and compares outputs; --check exits 1 on a mismatch;
+                                    --reduced runs the networks at 64x64 / 16 tokens
   """
 
 func fail(_ message: String) -> Never {
