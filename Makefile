@@ -64,10 +64,12 @@ wpt: deps
 	.build/release/webnn wpt
 
 # Every benchmark, timed here and in ONNX Runtime (CPU) with the same graphs, weights and
-# inputs; fails when an output differs from ONNX Runtime's beyond the tolerances.
+# inputs; fails when an output differs from ONNX Runtime's beyond the tolerances. BENCH_FLAGS
+# adds options, e.g. BENCH_FLAGS="--filter model/ --runs 3".
+BENCH_FLAGS ?=
 bench: bench-deps
 	$(SWIFT) build -c release --product webnn
-	.build/release/webnn bench --onnxruntime --check --json bench-report.json
+	.build/release/webnn bench --onnxruntime --check --json bench-report.json $(BENCH_FLAGS)
 
 # Correctness only, no timing assertions: the small benchmarks and the networks at reduced
 # size, one run each, checked (finite outputs; sampled CPU references for single operators).

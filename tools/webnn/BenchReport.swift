@@ -43,7 +43,7 @@ struct BenchReport {
       var row = [
         result.name, result.kind, Self.number(result.minMs), Self.number(result.medianMs),
         result.rate.map { Self.number($0) + unit } ?? "-", Self.number(result.buildMs),
-        Self.number(Double(result.memoryBytes) / 1e6),
+        String(format: "%.2f", Double(result.memoryBytes) / 1e6),
       ]
       if options.onnxruntime {
         let ort = result.ort
@@ -54,7 +54,8 @@ struct BenchReport {
           result.maxRelativeDifference.map { Self.scientific($0) } ?? "-",
         ]
       }
-      row.append(result.failures.isEmpty ? (result.referenceRelativeError == nil ? "finite" : "ok") : "FAIL")
+      let compared = result.referenceRelativeError != nil || result.maxRelativeDifference != nil
+      row.append(result.failures.isEmpty ? (compared ? "ok" : "finite") : "FAIL")
       rows.append(row)
     }
     var lines = Self.align(rows)
@@ -73,7 +74,8 @@ struct BenchReport {
     var lines = [
       "time: dispatch + readTensor of every output, min and median over the runs; rate from the min time",
       "GFLOP/s: conv2d/matmul/gemm multiply-adds x 2 only; mem MB: constants + input and output tensors (no intermediates)",
-      "check: ok = finite and a sampled CPU reference agrees (1e-3 relative, 1e-2 float16); finite = no reference applies",
+      "check: ok = finite, and within tolerance of a sampled CPU reference (1e-3 relative, float16 1e-2) and/or ONNX"
+        + " Runtime; finite = finite, nothing to compare with",
     ]
     var notes: [String: [String]] = [:]
     for result in results { if let note = result.bytesNote { notes[note, default: []].append(result.name) } }
