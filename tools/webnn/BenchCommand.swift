@@ -87,7 +87,11 @@ enum BenchCommand {
     }
     if let exchange {
       progress("running ONNX Runtime (tools/onnxruntime/ort-bench.sh \(exchange.path))")
-      try BenchORT.run(exchange)
+      do { try BenchORT.run(exchange) } catch {
+        // The timings of this side still print; each benchmark then fails for want of a result.
+        progress("\(error)")
+        errors.append(.init(name: "onnxruntime", message: "\(error)"))
+      }
       for index in results.indices {
         let benchmark = selected.first { $0.name == results[index].name }!
         try BenchORT.merge(&results[index], benchmark, from: exchange)
