@@ -20,7 +20,7 @@ TEST_FLAGS += -Xswiftc -warnings-as-errors
 # $(call timed,NAME,COMMAND): runs COMMAND, then prints how long it took (also when it fails).
 timed = start=$$SECONDS; $(2); rc=$$?; echo "== $(1): $$((SECONDS - start)) s (exit $$rc)"; exit $$rc
 
-.PHONY: deps demo test wpt format docs
+.PHONY: deps bench-deps demo test wpt bench bench-smoke format docs
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -41,6 +41,11 @@ deps:
 	echo "deps: installing$$missing"; \
 	$(call timed,apt-get install,apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing)
 
+# `make bench` also needs python3-venv: its ONNX Runtime comparison installs numpy, onnx and
+# onnxruntime (tools/onnxruntime/requirements.txt) into .build/ort-venv on first use.
+bench-deps:
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) python3-venv"
+
 demo: deps
 	$(SWIFT) build -c release --product webnn
 	.build/release/webnn demo
@@ -57,6 +62,21 @@ test: deps
 wpt: deps
 	$(SWIFT) build -c release --product webnn
 	.build/release/webnn wpt
+
+# Every benchmark, timed here and in ONNX Runtime (CPU) with the same graphs, weights and
+# inputs; fails when an output differs from ONNX Runtime's beyond the tolerances. BENCH_FLAGS
+# adds options, e.g. BENCH_FLAGS="--filter model/ --runs 3".
+BENCH_FLAGS ?=
+bench: bench-deps
+	$(SWIFT) build -c release --product webnn
+	.build/release/webnn bench --onnxruntime --check --json bench-report.json $(BENCH_FLAGS)
+
+# Correctness only, no timing assertions: the small benchmarks and the networks at reduced
+# size, one run each, checked (finite outputs; sampled CPU references for single operators).
+BENCH_SMOKE := matmul/256,conv/,add/4M,mul/4M,unary-chain,softmax,layerNormalization,reduceSum,overhead/,model/
+bench-smoke: deps
+	$(SWIFT) build -c release --product webnn
+	.build/release/webnn bench --filter $(BENCH_SMOKE) --reduced --runs 1 --warmup 0 --check
 
 # Formats with the settings in .swift-format; `make test` fails on anything left unformatted.
 format:

@@ -1,7 +1,7 @@
 import Foundation
 import WebNN
 
-/// The `webnn` command: `demo`, `devices`, `wpt`, `wpt-validation`.
+/// The `webnn` command: `demo`, `devices`, `wpt`, `wpt-validation`, `bench`.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
   usage: webnn demo                 run a small classifier graph on the default device
@@ -11,6 +11,11 @@ let usage = """
          webnn wpt-validation [--json FILE] [--filter TEXT]
                                     replay the WPT validation vectors against the builder
                                     (WEBNN_WPT_VALIDATION_DIR, default ../shared/wpt-validation)
+         webnn bench [--filter TEXT[,TEXT...]] [--json FILE] [--runs N] [--warmup N] [--onnxruntime]
+                     [--check] [--reduced]
+                                    time microbenchmarks and whole networks; --onnxruntime also runs them
+                                    in ONNX Runtime (CPU) and compares outputs; --check exits 1 on a mismatch;
+                                    --reduced runs the networks at 64x64 / 16 tokens
   """
 
 func fail(_ message: String) -> Never {
@@ -35,6 +40,7 @@ do {
   case "devices": for line in try VulkanBackendProvider.deviceList() { print(line) }
   case "wpt": exit(try await ConformanceCommand.run(Array(arguments.dropFirst())))
   case "wpt-validation": exit(try await ValidationCommand.run(Array(arguments.dropFirst())))
+  case "bench": exit(try await BenchCommand.run(Array(arguments.dropFirst())))
   default: fail(usage)
   }
 } catch {

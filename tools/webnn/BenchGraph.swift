@@ -1,0 +1,180 @@
+import Foundation
+import WebNN
+
+/// A graph under construction for `webnn bench`: every method builds the operator with
+/// ``MLGraphBuilder`` and also records it as a ``BenchGraph/Node``, so that the same graph, with
+/// the same weights and inputs, can be replayed elsewhere (the ONNX Runtime comparison) and
+/// checked against a CPU reference.
+///
+/// Weights and inputs come from a seeded generator, so two runs build identical graphs. The
+/// bytes of every constant and input go into one little-endian blob; the description names
+/// their offsets in it.
+final class BenchGraph {
+  /// One recorded operator: the WebNN operator name, its operand names, its output and the
+  /// options that differ from the defaults the converter assumes.
+  struct Node: Encodable {
+    var op: String
+    var inputs: [String]
+    var output: String
+    var dataType: String
+    var shape: [Int]
+    var attributes: [String: Attribute]
+  }
+
+  /// An option value of a ``Node``, encoded as the plain JSON value.
+  enum Attribute: Encodable, Equatable {
+    case int(Int)
+    case double(Double)
+    case ints([Int])
+    case string(String)
+    case bool(Bool)
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.singleValueContainer()
+      switch self {
+      case .int(let value): try container.encode(value)
+      case .double(let value): try container.encode(value)
+      case .ints(let value): try container.encode(value)
+      case .string(let value): try container.encode(value)
+      case .bool(let value): try container.encode(value)
+      }
+    }
+  }
+
+  /// A constant or input: where its bytes are in the blob.
+  struct Tensor: Encodable {
+    var name: String
+    var dataType: String
+    var shape: [Int]
+    var offset: Int
+    var byteLength: Int
+  }
+
+  /// A named graph output.
+  struct Output: Encodable {
+    var name: String
+    var operand: String
+    var dataType: String
+    var shape: [Int]
+  }
+
+  let builder: MLGraphBuilder
+  private(set) var nodes: [Node] = []
+  private(set) var constants: [Tensor] = []
+  private(set) var inputs: [Tensor] = []
+  private(set) var outputs: [Output] = []
+  /// Constant and input bytes, each tensor starting at a multiple of 64.
+  private(set) var blob: [UInt8] = []
+  /// The values of constants and inputs as `Float` (after rounding to their data type), for
+  /// the CPU reference.
+  private(set) var values: [String: [Float]] = [:]
+  /// Multiply-add work of conv2d, matmul and gemm, counted as 2 FLOPs each; the other
+  /// operators are not counted.
+  private(set) var flops: Double = 0
+  private var random: Demo.Seeded
+  private var names: [ObjectIdentifier: String] = [:]
+  private var nodeOfName: [String: Int] = [:]
+  /// Also keeps every operand alive, so that no `ObjectIdentifier` in `names` is reused.
+  private var operandOfName: [String: MLOperand] = [:]
+
+  init(_ context: MLContext, seed: UInt64 = 1) {
+    builder = MLGraphBuilder(context)
+    random = Demo.Seeded(state: seed)
+  }
+
+  /// The name under which `operand` was recorded.
+  func name(_ operand: MLOperand) -> String {
+    guard let name = names[ObjectIdentifier(operand)] else {
+      preconditionFailure("operand \(operand) was not made through this BenchGraph")
+    }
+    return name
+  }
+
+  /// The recorded node that produced `name`, if an operator did.
+  func node(named name: String) -> Node? { nodeOfName[name].map { nodes[$0] } }
+
+  /// The shape of a recorded operand.
+  func shape(of name: String) -> [Int] { operandOfName[name]!.shape }
+
+  /// `count` seeded values uniform in [-scale, scale].
+  func randomValues(_ count: Int, scale: Float) -> [Float] { random.values(count, scale: scale) }
+
+  /// A graph input of seeded values uniform in [-scale, scale].
+  func input(_ name: String, _ shape: [Int], _ dataType: MLOperandDataType = .float32, scale: Float = 1) throws
+    -> MLOperand
+  {
+    let values = randomValues(shape.reduce(1, *), scale: scale)
+    let operand = try builder.input(name, .init(dataType: dataType, shape: shape))
+    inputs.append(store(name, dataType, shape, values))
+    return register(operand, name)
+  }
+
+  /// A constant of the given values, stored as `dataType`.
+  func constant(_ shape: [Int], _ values: [Float], _ dataType: MLOperandDataType = .float32) throws -> MLOperand {
+    let name = "c\(constants.count)"
+    let tensor = store(name, dataType, shape, values)
+    let bytes = Array(blob[tensor.offset..<(tensor.offset + tensor.byteLength)])
+    let operand = try builder.constant(.init(dataType: dataType, shape: shape), bytes: bytes)
+    constants.append(tensor)
+    return register(operand, name)
+  }
+
+  /// A constant of seeded values uniform in [-scale, scale].
+  func constant(_ shape: [Int], scale: Float, _ dataType: MLOperandDataType = .float32) throws -> MLOperand {
+    try constant(shape, randomValues(shape.reduce(1, *), scale: scale), dataType)
+  }
+
+  /// Marks `operand` as the graph output `name`.
+  func output(_ name: String, _ operand: MLOperand) {
+    outputs.append(
+      .init(name: name, operand: self.name(operand), dataType: operand.dataType.rawValue, shape: operand.shape))
+  }
+
+  /// The outputs as ``MLGraphBuilder/build(_:)`` takes them.
+  var outputOperands: [String: MLOperand] {
+    Dictionary(uniqueKeysWithValues: outputs.map { ($0.name, operandOfName[$0.operand]!) })
+  }
+
+  /// Bytes of constants (what the graph holds on the device at least).
+  var constantBytes: Int { constants.reduce(0) { $0 + $1.byteLength } }
+
+  /// Records the operator that made `operand` from `inputs`.
+  @discardableResult
+  func record(
+    _ op: String, _ inputs: [MLOperand], _ operand: MLOperand, _ attributes: [String: Attribute] = [:],
+    flops: Double = 0
+  ) -> MLOperand {
+    let name = "t\(nodes.count)"
+    nodeOfName[name] = nodes.count
+    nodes.append(
+      Node(
+        op: op, inputs: inputs.map(self.name), output: name, dataType: operand.dataType.rawValue, shape: operand.shape,
+        attributes: attributes))
+    self.flops += flops
+    return register(operand, name)
+  }
+
+  private func register(_ operand: MLOperand, _ name: String) -> MLOperand {
+    names[ObjectIdentifier(operand)] = name
+    operandOfName[name] = operand
+    return operand
+  }
+
+  /// Appends `values` to the blob as `dataType` and remembers their rounded values.
+  private func store(_ name: String, _ dataType: MLOperandDataType, _ shape: [Int], _ values: [Float]) -> Tensor {
+    let offset = (blob.count + 63) / 64 * 64
+    blob.append(contentsOf: [UInt8](repeating: 0, count: offset - blob.count))
+    switch dataType {
+    case .float16:
+      let halves = values.map { Float16($0) }
+      halves.withUnsafeBytes { blob.append(contentsOf: $0) }
+      self.values[name] = halves.map { Float($0) }
+    default:
+      precondition(dataType == .float32, "bench graphs hold float32 or float16 data")
+      values.withUnsafeBytes { blob.append(contentsOf: $0) }
+      self.values[name] = values
+    }
+    return Tensor(
+      name: name, dataType: dataType.rawValue, shape: shape, offset: offset, byteLength: blob.count - offset)
+  }
+}
