@@ -1,11 +1,12 @@
 #version 460
 // out[b, m, n] = alpha * sum_k A[b, m, k] * B[b, k, n] + beta * C[b, m, n]: matmul, gemm, and
 // convolutions lowered to a matrix product. The CPU-device variant: no shared memory (barriers
-// are coroutine switches on lavapipe); each invocation keeps a TM x 8 tile of the result in
+// are coroutine switches on lavapipe); each invocation keeps a TM x (4 * TNV) tile of the result in
 // registers, and all lanes of a workgroup share the same TM rows, so every load of A has a
 // workgroup-uniform address (one scalar load, not one per lane) while B is read as vec4 rows.
-// Workgroup: WG_X lanes along n, covering 8 * WG_X columns and TM rows; grid z is the batch.
-// Defines: T/T_ALIGN (element type), TM (rows per workgroup, <= 8), VEC_B (B rows are read as
+// Workgroup: WG_X lanes along n, covering 4 * TNV * WG_X columns and TM rows; grid z is the batch.
+// Defines: T/T_ALIGN (element type), TM (rows per workgroup), TNV (vec4s of columns per lane),
+// VEC_A (A rows read as vec4 along k: same conditions as VEC_B), VEC_B (B rows are read as
 // vec4: column stride 1, row stride, batch strides and N multiples of 4), VEC_OUT (likewise
 // for the output; float32 only), HAS_C.
 // Parameters: [0] a, [1] b, [2] c, [3] out slots; [4] M, [5] N, [6] K, [7] batch rank,
@@ -16,6 +17,9 @@
 #include "common.glsl"
 
 TENSOR(1, a, T, T_ALIGN)
+#if VEC_A
+TENSOR(1, a4, vec4, 16)
+#endif
 #if VEC_B
 TENSOR(2, b4, vec4, 16)
 #else
@@ -28,7 +32,10 @@ TENSOR(4, y4, vec4, 16)
 TENSOR(4, y, T, T_ALIGN)
 #endif
 
-#define TN 8
+#ifndef TNV
+#define TNV 2
+#endif
+#define TN (4 * TNV)
 
 void main() {
   uint M = P(4), N = P(5), K = P(6);
@@ -42,36 +49,56 @@ void main() {
   // inner loop has no branches.
   int rowOffset[TM];
   [[unroll]] for (uint r = 0u; r < TM; ++r) rowOffset[r] = aBase + int(min(m0 + r, M - 1u)) * aRow;
-  vec4 acc[TM][2];
+  vec4 acc[TM][TNV];
   [[unroll]] for (uint r = 0u; r < TM; ++r) {
-    acc[r][0] = vec4(0.0);
-    acc[r][1] = vec4(0.0);
+    [[unroll]] for (uint q = 0u; q < TNV; ++q) acc[r][q] = vec4(0.0);
   }
 #if VEC_B
-  // Both vec4 of this lane's columns, clamped to the last vec4 of the row.
+  // The vec4s of this lane's columns, clamped to the last vec4 of the row.
   uint lastQuad = N / 4u - 1u;
-  int q0 = int(min(n0 / 4u, lastQuad)), q1 = int(min(n0 / 4u + 1u, lastQuad));
+  int quads[TNV];
+  [[unroll]] for (uint q = 0u; q < TNV; ++q) quads[q] = int(min(n0 / 4u + q, lastQuad));
   int bQuadBase = bBase / 4, bQuadRow = bRow / 4;
 #else
   int column[TN];
   [[unroll]] for (uint j = 0u; j < TN; ++j) column[j] = bBase + int(min(n0 + j, N - 1u)) * bCol;
 #endif
-  for (uint k = 0u; k < K; ++k) {
 #if VEC_B
-    int rowStart = bQuadBase + int(k) * bQuadRow;
-    vec4 b0 = b4.v[rowStart + q0], b1 = b4.v[rowStart + q1];
+#define LOAD_B(k)                                                                   \
+  int rowStart = bQuadBase + int(k) * bQuadRow;                                     \
+  vec4 bv[TNV];                                                                     \
+  [[unroll]] for (uint q = 0u; q < TNV; ++q) bv[q] = b4.v[rowStart + quads[q]];
 #else
-    int kOffset = int(k) * bRow;
-    vec4 b0 = vec4(float(b.v[kOffset + column[0]]), float(b.v[kOffset + column[1]]), float(b.v[kOffset + column[2]]),
-                   float(b.v[kOffset + column[3]]));
-    vec4 b1 = vec4(float(b.v[kOffset + column[4]]), float(b.v[kOffset + column[5]]), float(b.v[kOffset + column[6]]),
-                   float(b.v[kOffset + column[7]]));
+#define LOAD_B(k)                                                                             \
+  int kOffset = int(k) * bRow;                                                                \
+  vec4 bv[TNV];                                                                               \
+  [[unroll]] for (uint q = 0u; q < TNV; ++q) {                                                \
+    bv[q] = vec4(float(b.v[kOffset + column[4u * q]]), float(b.v[kOffset + column[4u * q + 1u]]), \
+                 float(b.v[kOffset + column[4u * q + 2u]]), float(b.v[kOffset + column[4u * q + 3u]])); \
+  }
 #endif
+  uint k = 0u;
+#if VEC_A
+  // A rows read as vec4 along k (one uniform load per row for 4 steps of k).
+  int rowQuad[TM];
+  [[unroll]] for (uint r = 0u; r < TM; ++r) rowQuad[r] = rowOffset[r] / 4;
+  for (; k + 4u <= K; k += 4u) {
+    vec4 av[TM];
+    [[unroll]] for (uint r = 0u; r < TM; ++r) av[r] = a4.v[rowQuad[r] + int(k / 4u)];
+    [[unroll]] for (uint kk = 0u; kk < 4u; ++kk) {
+      LOAD_B(k + kk)
+      [[unroll]] for (uint r = 0u; r < TM; ++r) {
+        [[unroll]] for (uint q = 0u; q < TNV; ++q) acc[r][q] += av[r][kk] * bv[q];
+      }
+    }
+  }
+#endif
+  for (; k < K; ++k) {
+    LOAD_B(k)
     int aOffset = int(k) * aCol;
     [[unroll]] for (uint r = 0u; r < TM; ++r) {
       float av = float(a.v[rowOffset[r] + aOffset]);
-      acc[r][0] += av * b0;
-      acc[r][1] += av * b1;
+      [[unroll]] for (uint q = 0u; q < TNV; ++q) acc[r][q] += av * bv[q];
     }
   }
 
@@ -81,18 +108,18 @@ void main() {
   [[unroll]] for (uint r = 0u; r < TM; ++r) {
     uint m = m0 + r;
     if (m >= M) break;
-    float values[TN] = float[TN](acc[r][0].x, acc[r][0].y, acc[r][0].z, acc[r][0].w, acc[r][1].x, acc[r][1].y,
-                                 acc[r][1].z, acc[r][1].w);
+    float values[TN];
     [[unroll]] for (uint j = 0u; j < TN; ++j) {
-      values[j] *= alpha;
+      values[j] = alpha * acc[r][j / 4u][j % 4u];
 #if HAS_C
       values[j] += beta * float(c.v[cBase + int(m) * cRow + int(min(n0 + j, N - 1u)) * cCol]);
 #endif
     }
 #if VEC_OUT
     int quad = (oBase + int(m) * oRow + int(n0)) / 4;
-    if (n0 < N) y4.v[quad] = vec4(values[0], values[1], values[2], values[3]);
-    if (n0 + 4u < N) y4.v[quad + 1] = vec4(values[4], values[5], values[6], values[7]);
+    [[unroll]] for (uint q = 0u; q < TNV; ++q) {
+      if (n0 + 4u * q < N) y4.v[quad + int(q)] = vec4(values[4u * q], values[4u * q + 1u], values[4u * q + 2u], values[4u * q + 3u]);
+    }
 #else
     [[unroll]] for (uint j = 0u; j < TN; ++j) {
       if (n0 + j < N) y.v[oBase + int(m) * oRow + int(n0 + j) * oCol] = T(values[j]);

@@ -38,6 +38,8 @@ struct KernelDispatch {
   var grid: Grid
   var reads: [Int]
   var writes: [Int]
+  /// Shown in profiles after the kernel's name, e.g. a matrix product's sizes.
+  var detail = ""
 }
 
 /// How many workgroups a dispatch launches in x, y and z.

@@ -136,9 +136,29 @@ extension GraphPlan {
     for v in imageStrides(inShape, layout) + filterStrides + imageStrides(outShape, layout) { p.append(v) }
     p.append(bias != nil)
     let type = descriptor(output).dataType
+    let reads = [slot(input), slot(filter)] + (bias.map { [slot($0)] } ?? [])
+    // Depthwise (one input channel per group) with a small window: the register-blocked kernel.
+    if shader == "conv2d.comp", groups > 1, inSizes[1] == groups, kernel.0 * kernel.1 <= 49,
+      (window.strides + window.dilations).allSatisfy({ $0 <= 4 })
+    {
+      let (rows, columns) = (4, 2)
+      let lanes = outSizes[3] >= 128 ? 64 : outSizes[3] >= 32 ? 16 : 8
+      var defines = floatDefines(type)
+      for (name, value) in [
+        ("KH", kernel.0), ("KW", kernel.1), ("SY", window.strides[0]), ("SX", window.strides[1]),
+        ("DY", window.dilations[0]), ("DX", window.dilations[1]), ("ROWS", rows), ("COLS", columns), ("WG_X", lanes),
+      ] {
+        defines[name] = "\(value)"
+      }
+      add(
+        Kernel(shader: "depthwise_conv2d.comp", defines: defines), p,
+        grid: Grid(
+          x: (outSizes[3] + lanes * columns - 1) / (lanes * columns), y: (outSizes[2] + rows - 1) / rows,
+          z: outSizes[0] * outSizes[1]), reads: reads, writes: [slot(output)])
+      return
+    }
     addImageKernel(
-      Kernel(shader: shader, defines: floatDefines(type)), p, outSizes,
-      reads: [slot(input), slot(filter)] + (bias.map { [slot($0)] } ?? []), writes: [slot(output)])
+      Kernel(shader: shader, defines: floatDefines(type)), p, outSizes, reads: reads, writes: [slot(output)])
   }
 
   mutating func emitPool(

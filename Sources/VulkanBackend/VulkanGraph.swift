@@ -29,6 +29,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   private(set) var recordCount = 0
   /// Distinct pipelines (shader and defines) the graph's dispatches use.
   let pipelineVariants: Int
+  /// Two timestamps per dispatch when the graph was built with profiling on.
+  private let queryPool: VkQueryPool?
 
   init(device: VulkanDevice, ir: GraphIR) throws {
     self.device = device
@@ -77,6 +79,37 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     pipelineVariants = Set(dispatches.map(\.kernel.key)).count
     commandBuffer = try device.allocateCommandBuffer()
     fence = try device.makeFence()
+    if KernelProfile.isEnabled && device.info.properties.limits.timestampComputeAndGraphics != 0 {
+      var info = VkQueryPoolCreateInfo()
+      info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO
+      info.queryType = VK_QUERY_TYPE_TIMESTAMP
+      info.queryCount = UInt32(max(2 * dispatches.count, 1))
+      var pool: VkQueryPool?
+      try vkCheck(vkCreateQueryPool(device.handle, &info, nil, &pool), "vkCreateQueryPool")
+      queryPool = pool
+    } else {
+      queryPool = nil
+    }
+  }
+
+  /// Adds the last run's dispatch times to ``KernelProfile``.
+  private func collectProfile() {
+    guard let queryPool, !dispatches.isEmpty else { return }
+    var stamps = [UInt64](repeating: 0, count: 2 * dispatches.count)
+    let result = stamps.withUnsafeMutableBytes {
+      vkGetQueryPoolResults(
+        device.handle, queryPool, 0, UInt32($0.count / 8), $0.count, $0.baseAddress, 8,
+        VK_QUERY_RESULT_64_BIT.rawValue | VK_QUERY_RESULT_WAIT_BIT.rawValue)
+    }
+    guard result == VK_SUCCESS else { return }
+    let period = Double(device.info.properties.limits.timestampPeriod)
+    KernelProfile.addRun()
+    for (index, dispatch) in dispatches.enumerated() {
+      let (start, end) = (stamps[2 * index], stamps[2 * index + 1])
+      KernelProfile.add(
+        dispatch.kernel.profileName + (dispatch.detail.isEmpty ? "" : " " + dispatch.detail),
+        nanoseconds: Double(end &- start) * period)
+    }
   }
 
   /// Records every dispatch with the given buffers for the input and output slots.
@@ -91,6 +124,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue | VK_ACCESS_HOST_WRITE_BIT.rawValue,
       to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue,
       VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
+    if let queryPool { vkCmdResetQueryPool(commandBuffer, queryPool, 0, UInt32(2 * dispatches.count)) }
     let layout = device.pipelines.sharedLayout
     let bufferInfos = UnsafeMutablePointer<VkDescriptorBufferInfo>.allocate(capacity: GraphPlan.maxBindings + 1)
     let writes = UnsafeMutablePointer<VkWriteDescriptorSet>.allocate(capacity: GraphPlan.maxBindings + 1)
@@ -151,7 +185,13 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
           $0.baseAddress)
       }
       let grid = dispatch.grid
+      if let queryPool {
+        vkCmdWriteTimestamp(commandBuffer, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queryPool, UInt32(2 * index))
+      }
       vkCmdDispatch(commandBuffer, UInt32(grid.x), UInt32(grid.y), UInt32(grid.z))
+      if let queryPool {
+        vkCmdWriteTimestamp(commandBuffer, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queryPool, UInt32(2 * index + 1))
+      }
     }
     memoryBarrier(
       from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
@@ -198,6 +238,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       try device.wait(fence)
       inFlight = false
       boundTensors = []
+      collectProfile()
     }
   }
 
@@ -213,6 +254,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       boundTensors = []
       device.freeCommandBuffer(commandBuffer)
       vkDestroyFence(device.handle, fence, nil)
+      if let queryPool { vkDestroyQueryPool(device.handle, queryPool, nil) }
       for buffer in ownedBuffers.values { buffer.destroy() }
       ownedBuffers = [:]
       parameters.destroy()

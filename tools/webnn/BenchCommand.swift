@@ -11,11 +11,13 @@ struct BenchOptions {
   var check = false
   /// Whole networks at reduced size (64x64 images, 16 tokens), for slow devices and smoke tests.
   var reduced = false
+  /// Print each benchmark's device time per kernel, from Vulkan timestamp queries.
+  var profile = false
   /// Hidden: keep the ONNX Runtime exchange files in this folder instead of a temporary one.
   var exchangePath: String?
 
   static let usage =
-    "bench [--filter TEXT[,TEXT...]] [--json FILE] [--runs N] [--warmup N] [--onnxruntime] [--check] [--reduced]"
+    "bench [--filter TEXT[,TEXT...]] [--json FILE] [--runs N] [--warmup N] [--onnxruntime] [--check] [--reduced] [--profile]"
 
   /// Whether the benchmark's name contains one of the comma-separated parts of `--filter`.
   func selects(_ benchmark: Benchmark) -> Bool {
@@ -46,6 +48,7 @@ struct BenchOptions {
       case "--onnxruntime": onnxruntime = true
       case "--check": check = true
       case "--reduced": reduced = true
+      case "--profile": profile = true
       case "--keep-exchange": exchangePath = try value("--keep-exchange")
       default: throw MLError(.typeError, "bench: unknown argument \(arguments[index]) (usage: webnn \(Self.usage))")
       }
@@ -59,6 +62,19 @@ struct BenchOptions {
 /// prints the table (and writes `--json`). Exits 1 when a benchmark cannot run, on Vulkan
 /// validation messages, and with `--check` when any check fails.
 enum BenchCommand {
+  /// Device time per kernel over every run of one benchmark, per run, the largest first.
+  static func printProfile(_ name: String, runs: Int) {
+    let entries = KernelProfile.entries()
+    let total = entries.map(\.milliseconds).reduce(0, +)
+    print("profile \(name): \(BenchReport.number(total / Double(runs))) ms of device time per run")
+    for entry in entries.prefix(12) {
+      let share = total > 0 ? 100 * entry.milliseconds / total : 0
+      print(
+        "  \(BenchReport.number(entry.milliseconds / Double(runs))) ms  \(String(format: "%4.1f", share))%  "
+          + "\((entry.dispatches + runs - 1) / runs) x \(entry.kernel)")
+    }
+  }
+
   static func run(_ arguments: [String]) async throws -> Int32 {
     let options = try BenchOptions(arguments)
     let selected = BenchSuite.all(reduced: options.reduced).filter(options.selects)
@@ -66,6 +82,7 @@ enum BenchCommand {
       print("bench: no benchmark name contains \(options.filter ?? "")")
       return 1
     }
+    if options.profile { KernelProfile.isEnabled = true }
     let context = try await ML().createContext()
     let device = "\(context.deviceName)\(context.accelerated ? "" : " (CPU implementation)")"
     print("device: \(device); \(options.runs) runs after \(options.warmup) warm-up")
@@ -76,7 +93,9 @@ enum BenchCommand {
       do {
         let graph = BenchGraph(context, seed: seed(benchmark.name))
         try benchmark.make(graph)
+        KernelProfile.reset()
         let result = try await BenchRunner.run(benchmark, graph, context: context, options: options)
+        if options.profile { printProfile(benchmark.name, runs: max(KernelProfile.runs, 1)) }
         if let exchange { try BenchORT.write(graph, name: benchmark.name, to: exchange, options: options) }
         progress("\(benchmark.name): min \(BenchReport.number(result.minMs)) ms, build \(Int(result.buildMs)) ms")
         results.append(result)
