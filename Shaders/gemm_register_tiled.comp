@@ -6,7 +6,8 @@
 // workgroup-uniform address (one scalar load, not one per lane) while B is read as vec4 rows.
 // Workgroup: WG_X lanes along n, covering 4 * TNV * WG_X columns and TM rows; grid z is the batch.
 // Defines: T/T_ALIGN (element type), TM (rows per workgroup), TNV (vec4s of columns per lane),
-// VEC_A (A rows read as vec4 along k: same conditions as VEC_B), VEC_B (B rows are read as
+// VEC_A (A rows read as vec4 along k: same conditions as VEC_B), B_PADDED (B's rows may be read
+// up to a multiple of 4 columns), VEC_B (B rows are read as
 // vec4: column stride 1, row stride, batch strides and N multiples of 4), VEC_OUT (likewise
 // for the output; float32 only), HAS_C.
 // Parameters: [0] a, [1] b, [2] c, [3] out slots; [4] M, [5] N, [6] K, [7] batch rank,
@@ -55,7 +56,11 @@ void main() {
   }
 #if VEC_B
   // The vec4s of this lane's columns, clamped to the last vec4 of the row.
+#if B_PADDED
+  uint lastQuad = (N + 3u) / 4u - 1u;
+#else
   uint lastQuad = N / 4u - 1u;
+#endif
   int quads[TNV];
   [[unroll]] for (uint q = 0u; q < TNV; ++q) quads[q] = int(min(n0 / 4u + q, lastQuad));
   int bQuadBase = bBase / 4, bQuadRow = bRow / 4;

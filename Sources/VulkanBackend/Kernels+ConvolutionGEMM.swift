@@ -33,8 +33,12 @@ extension GraphPlan {
     let channelFirst = filterStrides[axes[1]] == kh * kw * filterStrides[axes[3]]
     let kStride = channelFirst ? filterStrides[axes[3]] : filterStrides[axes[1]]
     let oStride = filterStrides[axes[0]]
+    // NCHW rows of a pixel count that is not a multiple of 4 cannot be read as vec4, so such
+    // 1x1 convolutions also go through the (padded) scratch matrix: copying it costs less than
+    // scalar loads in the product.
     let direct =
       kh == 1 && kw == 1 && window.strides == [1, 1] && window.padding.allSatisfy { $0 == 0 }
+      && (layout == .nhwc || pixels % 4 == 0)
 
     // The col operand: the input itself, or the unfolded windows in a scratch matrix laid out
     // [n][g][k][p] (NCHW) or [n][g][p][k] (NHWC), the product's natural operand order.
@@ -45,8 +49,10 @@ extension GraphPlan {
       col = MatrixOperand(
         slot: slot(input), batchStrides: [s[0], channelsPerGroup * s[1]], row: s[1], column: s[3])
     } else {
-      let scratch = convolutionScratch(elements: n * groups * depth * pixels)
-      let (kColStride, pColStride) = layout == .nchw ? (pixels, 1) : (1, depth)
+      // Rows padded to a multiple of 4 elements, so the product reads them as vec4.
+      let (paddedPixels, paddedDepth) = layout == .nchw ? ((pixels + 3) / 4 * 4, depth) : (pixels, (depth + 3) / 4 * 4)
+      let scratch = convolutionScratch(elements: n * groups * paddedDepth * paddedPixels)
+      let (kColStride, pColStride) = layout == .nchw ? (paddedPixels, 1) : (1, paddedDepth)
       var p = Parameters()
       p.bind(slot(input))
       p.bind(scratch)
@@ -55,13 +61,21 @@ extension GraphPlan {
       p.append(window.padding[0])
       p.append(window.padding[2])
       for v in imageStrides(descriptor(input).shape, layout) { p.append(v) }
-      for v in [groups * depth * pixels, depth * pixels, kColStride, pColStride] { p.append(v) }
+      let matrixSize = paddedDepth * paddedPixels
+      for v in [groups * matrixSize, matrixSize, kColStride, pColStride, depth] { p.append(v) }
+      let (lanes, kBlock) = (64, 16)
       add(
         Kernel(
-          shader: "im2col.comp", defines: ["E_T": "uint", "E_ALIGN": "4", "CHANNEL_FIRST": channelFirst ? "1" : "0"]),
-        p, grid: Grid(x: (ow + 63) / 64 * oh, y: depth, z: n * groups), reads: [slot(input)], writes: [scratch])
+          shader: "im2col.comp",
+          defines: [
+            "E_T": "uint", "E_ALIGN": "4", "CHANNEL_FIRST": channelFirst ? "1" : "0", "K_BLOCK": "\(kBlock)",
+            "WG_X": "\(lanes)",
+          ]),
+        p, grid: Grid(x: (pixels + lanes - 1) / lanes, y: (depth + kBlock - 1) / kBlock, z: n * groups),
+        reads: [slot(input)], writes: [scratch])
       col = MatrixOperand(
-        slot: scratch, batchStrides: [groups * depth * pixels, depth * pixels], row: kColStride, column: pColStride)
+        slot: scratch, batchStrides: [groups * matrixSize, matrixSize], row: kColStride, column: pColStride,
+        paddedRows: true)
     }
     let outStrides = imageStrides(descriptor(output).shape, layout)
     let biasOperand = bias.map { slot($0) }
@@ -79,7 +93,8 @@ extension GraphPlan {
           output: result, alpha: 1, beta: 1, type: .float32))
     } else {
       // M = p, N = o, K = k; col is [p][k].
-      let colRows = MatrixOperand(slot: col.slot, batchStrides: col.batchStrides, row: col.column, column: col.row)
+      let colRows = MatrixOperand(
+        slot: col.slot, batchStrides: col.batchStrides, row: col.column, column: col.row, paddedRows: col.paddedRows)
       let weights = MatrixOperand(
         slot: slot(filter), batchStrides: [0, outputsPerGroup * oStride], row: kStride, column: oStride)
       let result = MatrixOperand(

@@ -7,11 +7,14 @@ struct MatrixOperand {
   var batchStrides: [Int]
   var row: Int
   var column: Int
+  /// Whether each row may be read past its end up to a multiple of 4 elements (a scratch
+  /// matrix whose rows are padded), so a ragged last vec4 can still be loaded whole.
+  var paddedRows = false
 
   /// Whether rows can be read or written as vec4: unit column stride and every other stride a
-  /// multiple of 4 (tensors start 16-byte aligned).
+  /// multiple of 4 (tensors start 16-byte aligned), and whole vec4s per row.
   func isVectorizable(columns: Int) -> Bool {
-    column == 1 && row % 4 == 0 && columns % 4 == 0 && batchStrides.allSatisfy { $0 % 4 == 0 }
+    column == 1 && row % 4 == 0 && (columns % 4 == 0 || paddedRows) && batchStrides.allSatisfy { $0 % 4 == 0 }
   }
 }
 
@@ -88,6 +91,7 @@ extension GraphPlan {
       "VEC_A": isFloat32 && product.a.column == 1 && product.a.row % 4 == 0
         && product.a.batchStrides.allSatisfy({ $0 % 4 == 0 }) ? "1" : "0",
       "VEC_B": isFloat32 && product.b.isVectorizable(columns: product.n) ? "1" : "0",
+      "B_PADDED": product.b.paddedRows ? "1" : "0",
       "VEC_OUT": isFloat32 && product.output.isVectorizable(columns: product.n) ? "1" : "0",
       "HAS_C": product.c == nil ? "0" : "1", "TNV": "\(quadsPerLane)",
     ]
