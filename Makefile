@@ -51,13 +51,18 @@ demo: deps
 	.build/release/webnn demo
 
 # Builds everything once (library, `webnn` tool, tests), runs the tests, then the conformance
-# vectors; the Khronos validation layer is on for both, and any message it prints is a failure.
+# vectors with both kernel families (the CPU-device and the GPU variants, WEBNN_KERNELS) and a
+# guard region after every buffer (WEBNN_GUARD), then the benchmark smoke (correctness only).
+# The Khronos validation layer is on throughout, and any message it prints (or a written guard)
+# is a failure.
 test: deps
 	@$(call timed,swift format lint,$(SWIFT) format lint --strict --recursive Sources tools Tests Package.swift)
 	@$(call timed,build,$(SWIFT) build -c release --build-tests $(TEST_FLAGS))
 	@$(call timed,swift test,WEBNN_VALIDATION=1 $(SWIFT) test -c release --skip-build $(TEST_FLAGS))
-	@$(call timed,webnn wpt,WEBNN_VALIDATION=1 .build/release/webnn wpt)
+	@$(call timed,webnn wpt (CPU-device kernels),WEBNN_VALIDATION=1 WEBNN_GUARD=1 WEBNN_KERNELS=cpu .build/release/webnn wpt)
+	@$(call timed,webnn wpt (GPU kernels),WEBNN_VALIDATION=1 WEBNN_GUARD=1 WEBNN_KERNELS=gpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt-validation,WEBNN_VALIDATION=1 .build/release/webnn wpt-validation)
+	@$(call timed,webnn bench smoke,WEBNN_VALIDATION=1 WEBNN_GUARD=1 .build/release/webnn bench $(BENCH_SMOKE_FLAGS))
 
 wpt: deps
 	$(SWIFT) build -c release --product webnn
@@ -74,9 +79,10 @@ bench: bench-deps
 # Correctness only, no timing assertions: the small benchmarks and the networks at reduced
 # size, one run each, checked (finite outputs; sampled CPU references for single operators).
 BENCH_SMOKE := matmul/256,conv/,add/4M,mul/4M,unary-chain,softmax,layerNormalization,reduceSum,overhead/,model/
+BENCH_SMOKE_FLAGS := --filter $(BENCH_SMOKE) --reduced --runs 1 --warmup 0 --check
 bench-smoke: deps
 	$(SWIFT) build -c release --product webnn
-	.build/release/webnn bench --filter $(BENCH_SMOKE) --reduced --runs 1 --warmup 0 --check
+	WEBNN_VALIDATION=1 WEBNN_GUARD=1 .build/release/webnn bench $(BENCH_SMOKE_FLAGS)
 
 # Formats with the settings in .swift-format; `make test` fails on anything left unformatted.
 format:

@@ -17,6 +17,11 @@ final class VulkanBuffer: @unchecked Sendable {
   /// The host pointer of host-visible memory.
   let mapped: UnsafeMutableRawPointer?
   let address: UInt64
+  /// Bytes past `size` filled with ``guardPattern`` when `WEBNN_GUARD=1` (0 otherwise): a kernel
+  /// that writes past the end of its tensor changes them, which ``guardIntact()`` detects.
+  let guardBytes: Int
+  /// Where the guard region starts: the size rounded up to 4 bytes (vkCmdFillBuffer's unit).
+  var guardStart: Int { (size + 3) & ~3 }
   /// Unique for the process's lifetime (unlike the VkBuffer handle, which the driver may reuse):
   /// a graph re-records its command buffer when the buffers bound to it change identity.
   let id = nextBufferID.add(1, ordering: .relaxed).oldValue
@@ -24,13 +29,21 @@ final class VulkanBuffer: @unchecked Sendable {
 
   enum Placement { case deviceLocal, hostVisible }
 
-  init(device: VulkanDevice, size requested: Int, placement: Placement = .deviceLocal) throws {
+  /// Whether `WEBNN_GUARD` asks for guard regions after every buffer.
+  static let guardRegions: Bool = {
+    let value = ProcessInfo.processInfo.environment["WEBNN_GUARD"] ?? ""
+    return !value.isEmpty && value != "0"
+  }()
+  static let guardPattern: UInt8 = 0xA5
+
+  init(device: VulkanDevice, size requested: Int, placement: Placement = .deviceLocal, guardBytes: Int? = nil) throws {
     self.device = device
     let size = max(requested, 16)
     self.size = size
+    self.guardBytes = guardBytes ?? (Self.guardRegions ? 256 : 0)
     var info = VkBufferCreateInfo()
     info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO
-    info.size = VkDeviceSize(size)
+    info.size = VkDeviceSize(self.guardBytes > 0 ? (size + 3) & ~3 + self.guardBytes : size)
     info.usage =
       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT.rawValue | VK_BUFFER_USAGE_TRANSFER_SRC_BIT.rawValue
       | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue | VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT.rawValue
@@ -78,11 +91,33 @@ final class VulkanBuffer: @unchecked Sendable {
     addressInfo.sType = VK_STRUCTURE_TYPE_BUFFER_DEVICE_ADDRESS_INFO
     addressInfo.buffer = buffer
     address = vkGetBufferDeviceAddress(device.handle, &addressInfo)
+    let guardWord = UInt32(Self.guardPattern) * 0x0101_0101
     if let mapped {
       memset(mapped, 0, size)
+      memset(mapped + guardStart, Int32(Self.guardPattern), self.guardBytes)
     } else {
-      try device.runOnce { vkCmdFillBuffer($0, self.buffer, 0, VkDeviceSize(VK_WHOLE_SIZE), 0) }
+      try device.runOnce {
+        vkCmdFillBuffer(
+          $0, self.buffer, 0, self.guardBytes > 0 ? VkDeviceSize(self.guardStart) : VkDeviceSize(VK_WHOLE_SIZE), 0)
+        if self.guardBytes > 0 {
+          vkCmdFillBuffer(
+            $0, self.buffer, VkDeviceSize(self.guardStart), VkDeviceSize(self.guardBytes), guardWord)
+        }
+      }
     }
+  }
+
+  /// Whether the guard region still holds its pattern (always true without guard regions). The
+  /// caller has waited for the work that used the buffer.
+  func guardIntact() throws -> Bool {
+    guard guardBytes > 0, !destroyed else { return true }
+    let bytes: [UInt8]
+    if let mapped {
+      bytes = [UInt8](UnsafeRawBufferPointer(start: mapped + guardStart, count: guardBytes))
+    } else {
+      bytes = Array(try read(count: guardStart + guardBytes).dropFirst(guardStart))
+    }
+    return bytes.allSatisfy { $0 == Self.guardPattern }
   }
 
   /// Copies host bytes in (the caller has made sure no GPU work uses the buffer).
@@ -104,7 +139,7 @@ final class VulkanBuffer: @unchecked Sendable {
 
   /// Copies `count` bytes out (the caller has waited for GPU work writing the buffer).
   func read(count: Int) throws -> [UInt8] {
-    precondition(count <= size)
+    precondition(count <= guardStart + guardBytes)
     if let mapped {
       return [UInt8](UnsafeRawBufferPointer(start: mapped, count: count))
     }

@@ -22,6 +22,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   private var inFlight = false
   /// The tensors bound to the run in flight: they must outlive it even if the caller lets go.
   private var boundTensors: [VulkanTensor] = []
+  /// Their buffers by slot, for the guard-region check.
+  private var boundBuffers: [Int: VulkanBuffer] = [:]
   /// Buffer ids of the input and output slots the command buffer was recorded with.
   private var recordedWith: [Int: UInt64]?
   private var destroyed = false
@@ -172,7 +174,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
           throw MLError(.operationError, "dispatch \(index) (\(dispatch.kernel.shader)): slot \(slot) has no buffer")
         }
         addresses[position + 1] = buffer.address
-        if buffer.size <= device.maxStorageBufferRange {
+        if buffer.guardStart + buffer.guardBytes <= device.maxStorageBufferRange {
           addWrite(
             binding: position + 1, type: VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
             VkDescriptorBufferInfo(buffer: buffer.buffer, offset: 0, range: VkDeviceSize(VK_WHOLE_SIZE)))
@@ -230,6 +232,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       try device.submit(commandBuffer, fence: fence)
       inFlight = true
       boundTensors = Array(inputs.values) + Array(outputs.values)
+      boundBuffers = bound
     }
   }
 
@@ -237,8 +240,27 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     if inFlight {
       try device.wait(fence)
       inFlight = false
+      if VulkanBuffer.guardRegions { try checkGuards() }
       boundTensors = []
+      boundBuffers = [:]
       collectProfile()
+    }
+  }
+
+  /// With `WEBNN_GUARD=1`: reports every buffer of the finished run whose guard region was
+  /// written, naming the kernels that write that slot, as a validation message (which fails the
+  /// tests and tools like any other).
+  private func checkGuards() throws {
+    let buffers = ownedBuffers.merging(boundBuffers) { owned, _ in owned }
+    for (slot, buffer) in buffers.sorted(by: { $0.key < $1.key }) where try !buffer.guardIntact() {
+      let writers = Set(dispatches.filter { $0.writes.contains(slot) }.map(\.kernel.profileName)).sorted()
+      VulkanValidation.record(
+        "guard: a kernel wrote past the end of slot \(slot) (\(buffer.size) bytes); written by: "
+          + writers.joined(separator: "; "))
+      // Restore the pattern, so that one overflow is reported once.
+      if let mapped = buffer.mapped {
+        memset(mapped + buffer.guardStart, Int32(VulkanBuffer.guardPattern), buffer.guardBytes)
+      }
     }
   }
 
@@ -252,6 +274,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       if inFlight { try? device.wait(fence) }
       inFlight = false
       boundTensors = []
+      boundBuffers = [:]
       device.freeCommandBuffer(commandBuffer)
       vkDestroyFence(device.handle, fence, nil)
       if let queryPool { vkDestroyQueryPool(device.handle, queryPool, nil) }

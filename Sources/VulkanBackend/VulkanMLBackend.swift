@@ -34,9 +34,21 @@ public struct VulkanBackendProvider: MLBackendProvider {
   /// The names and types of every Vulkan device, for diagnostics.
   public static func deviceList() throws -> [String] {
     let instance = try VulkanInstance(validation: false)
-    return instance.physicalDevices().map(DeviceInfo.init).enumerated().map { index, info in
+    let devices = withExtendedLifetime(instance) { instance.physicalDevices().map(DeviceInfo.init) }
+    return devices.enumerated().map { index, info in
       "\(index): \(info.name) (\(info.typeName))" + (info.unsuitability.map { " - unusable: \($0)" } ?? "")
     }
+  }
+
+  /// The ``DeviceProfile`` of every Vulkan device, in device order: what kernel selection sees.
+  ///
+  /// ```swift
+  /// for profile in try VulkanBackendProvider.deviceProfiles() { print(profile.summary) }
+  /// ```
+  public static func deviceProfiles() throws -> [DeviceProfile] {
+    let instance = try VulkanInstance(validation: false)
+    // Physical devices are only valid while their instance lives.
+    return withExtendedLifetime(instance) { instance.physicalDevices().map { DeviceProfile(DeviceInfo($0)) } }
   }
 }
 

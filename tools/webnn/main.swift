@@ -5,7 +5,7 @@ import WebNN
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
   usage: webnn demo                 run a small classifier graph on the default device
-         webnn devices              list the Vulkan devices
+         webnn devices              list the Vulkan devices with the profile kernel selection sees
          webnn wpt [--json FILE] [--filter TEXT]
                                     run the WebNN conformance vectors (WEBNN_WPT_DIR, default ../shared/wpt)
          webnn wpt-validation [--json FILE] [--filter TEXT]
@@ -36,8 +36,12 @@ if ProcessInfo.processInfo.environment["WEBNN_SHADER_STATS"] == "1" {
 do {
   switch arguments.first {
   case "demo": try await Demo.run()
-  case "scratch": try await Scratch.run(Array(arguments.dropFirst()))
-  case "devices": for line in try VulkanBackendProvider.deviceList() { print(line) }
+  case "devices":
+    let profiles = try VulkanBackendProvider.deviceProfiles()
+    for (line, profile) in zip(try VulkanBackendProvider.deviceList(), profiles) {
+      print(line)
+      print(profile.summary.split(separator: "\n").dropFirst().map { "  " + $0 }.joined(separator: "\n"))
+    }
   case "wpt": exit(try await ConformanceCommand.run(Array(arguments.dropFirst())))
   case "wpt-validation": exit(try await ValidationCommand.run(Array(arguments.dropFirst())))
   case "bench": exit(try await BenchCommand.run(Array(arguments.dropFirst())))
