@@ -9,7 +9,7 @@
 // VEC_A (A rows read as vec4 along k: same conditions as VEC_B), B_PADDED (B's rows may be read
 // up to a multiple of 4 columns), VEC_B (B rows are read as
 // vec4: column stride 1, row stride, batch strides and N multiples of 4), VEC_OUT (likewise
-// for the output; float32 only), HAS_C.
+// for the output), HAS_C; T4/T4_ALIGN, the 4-vector of T (vec4 or f16vec4).
 // Parameters: [0] a, [1] b, [2] c, [3] out slots; [4] M, [5] N, [6] K, [7] batch rank,
 // [8..15] batch shape, [16..23] a batch strides, [24..31] b batch strides,
 // [32..39] c batch strides, [40..47] out batch strides, [48] a row stride, [49] a column
@@ -19,16 +19,16 @@
 
 TENSOR(1, a, T, T_ALIGN)
 #if VEC_A
-TENSOR(1, a4, vec4, 16)
+TENSOR(1, a4, T4, T4_ALIGN)
 #endif
 #if VEC_B
-TENSOR(2, b4, vec4, 16)
+TENSOR(2, b4, T4, T4_ALIGN)
 #else
 TENSOR(2, b, T, T_ALIGN)
 #endif
 TENSOR(3, c, T, T_ALIGN)
 #if VEC_OUT
-TENSOR(4, y4, vec4, 16)
+TENSOR(4, y4, T4, T4_ALIGN)
 #else
 TENSOR(4, y, T, T_ALIGN)
 #endif
@@ -72,7 +72,7 @@ void main() {
 #define LOAD_B(k)                                                                   \
   int rowStart = bQuadBase + int(k) * bQuadRow;                                     \
   vec4 bv[TNV];                                                                     \
-  [[unroll]] for (uint q = 0u; q < TNV; ++q) bv[q] = b4.v[rowStart + quads[q]];
+  [[unroll]] for (uint q = 0u; q < TNV; ++q) bv[q] = vec4(b4.v[rowStart + quads[q]]);
 #else
 #define LOAD_B(k)                                                                             \
   int kOffset = int(k) * bRow;                                                                \
@@ -89,7 +89,7 @@ void main() {
   [[unroll]] for (uint r = 0u; r < TM; ++r) rowQuad[r] = rowOffset[r] / 4;
   for (; k + 4u <= K; k += 4u) {
     vec4 av[TM];
-    [[unroll]] for (uint r = 0u; r < TM; ++r) av[r] = a4.v[rowQuad[r] + int(k / 4u)];
+    [[unroll]] for (uint r = 0u; r < TM; ++r) av[r] = vec4(a4.v[rowQuad[r] + int(k / 4u)]);
     [[unroll]] for (uint kk = 0u; kk < 4u; ++kk) {
       LOAD_B(k + kk)
       [[unroll]] for (uint r = 0u; r < TM; ++r) {
@@ -123,7 +123,7 @@ void main() {
 #if VEC_OUT
     int quad = (oBase + int(m) * oRow + int(n0)) / 4;
     [[unroll]] for (uint q = 0u; q < TNV; ++q) {
-      if (n0 + 4u * q < N) y4.v[quad + int(q)] = vec4(values[4u * q], values[4u * q + 1u], values[4u * q + 2u], values[4u * q + 3u]);
+      if (n0 + 4u * q < N) y4.v[quad + int(q)] = T4(vec4(values[4u * q], values[4u * q + 1u], values[4u * q + 2u], values[4u * q + 3u]));
     }
 #else
     [[unroll]] for (uint j = 0u; j < TN; ++j) {

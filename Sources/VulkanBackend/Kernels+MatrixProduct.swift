@@ -78,7 +78,8 @@ extension GraphPlan {
       dispatches[dispatches.count - 1].detail = product.profileDetail
       return
     }
-    let isFloat32 = product.type == .float32
+    // vec4 rows for float32 and float16 (f16vec4 storage, converted to float32 to compute).
+    let vectorizable = product.type == .float32 || product.type == .float16
     // Measured on lavapipe (matmul 1024^3): 8 rows x 16 columns per invocation and 8 lanes per
     // workgroup beat smaller tiles by 1.3-3x despite the register spills; narrow outputs use
     // fewer columns per invocation so that lanes are not wasted.
@@ -88,12 +89,13 @@ extension GraphPlan {
     let defines: [String: String] = [
       "T": product.type.glslStorage, "T_ALIGN": "\(product.type.glslAlignment)", "TM": "\(rows)",
       "WG_X": "\(lanes)",
-      "VEC_A": isFloat32 && product.a.column == 1 && product.a.row % 4 == 0
+      "VEC_A": vectorizable && product.a.column == 1 && product.a.row % 4 == 0
         && product.a.batchStrides.allSatisfy({ $0 % 4 == 0 }) ? "1" : "0",
-      "VEC_B": isFloat32 && product.b.isVectorizable(columns: product.n) ? "1" : "0",
+      "VEC_B": vectorizable && product.b.isVectorizable(columns: product.n) ? "1" : "0",
       "B_PADDED": product.b.paddedRows ? "1" : "0",
-      "VEC_OUT": isFloat32 && product.output.isVectorizable(columns: product.n) ? "1" : "0",
-      "HAS_C": product.c == nil ? "0" : "1", "TNV": "\(quadsPerLane)",
+      "VEC_OUT": vectorizable && product.output.isVectorizable(columns: product.n) ? "1" : "0",
+      "HAS_C": product.c == nil ? "0" : "1", "T4": product.type == .float16 ? "f16vec4" : "vec4",
+      "T4_ALIGN": product.type == .float16 ? "8" : "16", "TNV": "\(quadsPerLane)",
     ]
     let columnsPerGroup = lanes * 4 * quadsPerLane
     let grid = Grid(

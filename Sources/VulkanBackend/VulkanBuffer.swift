@@ -17,6 +17,8 @@ final class VulkanBuffer: @unchecked Sendable {
   /// The host pointer of host-visible memory.
   let mapped: UnsafeMutableRawPointer?
   let address: UInt64
+  /// The bytes of device memory behind the buffer (what ``DeviceMemory`` counts).
+  let allocationSize: Int
   /// Bytes past `size` filled with ``guardPattern`` when `WEBNN_GUARD=1` (0 otherwise): a kernel
   /// that writes past the end of its tensor changes them, which ``guardIntact()`` detects.
   let guardBytes: Int
@@ -77,6 +79,8 @@ final class VulkanBuffer: @unchecked Sendable {
       try vkCheck(result, "vkAllocateMemory(\(size) bytes)")
     }
     self.memory = memory!
+    allocationSize = Int(requirements.size)
+    DeviceMemory.allocated(allocationSize)
     vkBindBufferMemory(device.handle, buffer, memory, 0)
 
     let hostVisible = memoryType == device.unifiedMemoryType || memoryType == device.hostVisibleMemoryType
@@ -163,6 +167,7 @@ final class VulkanBuffer: @unchecked Sendable {
   func destroy() {
     guard !destroyed else { return }
     destroyed = true
+    DeviceMemory.freed(allocationSize)
     if mapped != nil { vkUnmapMemory(device.handle, memory) }
     vkDestroyBuffer(device.handle, buffer, nil)
     vkFreeMemory(device.handle, memory, nil)

@@ -135,9 +135,6 @@ final class BenchGraph {
     Dictionary(uniqueKeysWithValues: outputs.map { ($0.name, operandOfName[$0.operand]!) })
   }
 
-  /// Bytes of constants (what the graph holds on the device at least).
-  var constantBytes: Int { constants.reduce(0) { $0 + $1.byteLength } }
-
   /// Records the operator that made `operand` from `inputs`.
   @discardableResult
   func record(

@@ -34,7 +34,7 @@ struct BenchReport {
   }
 
   func table() -> String {
-    var header = ["name", "kind", "min ms", "median ms", "rate", "build ms", "mem MB"]
+    var header = ["name", "kind", "min ms", "median ms", "rate", "build ms", "peak MB"]
     if options.onnxruntime { header += ["ORT min", "ORT median", "ours/ORT", "ORT rate", "max abs", "max rel"] }
     header.append("check")
     var rows = [header]
@@ -73,7 +73,7 @@ struct BenchReport {
   static func legend(_ results: [BenchResult], onnxruntime: Bool) -> [String] {
     var lines = [
       "time: dispatch + readTensor of every output, min and median over the runs; rate from the min time",
-      "GFLOP/s: conv2d/matmul/gemm multiply-adds x 2 only; mem MB: constants + input and output tensors (no intermediates)",
+      "GFLOP/s: conv2d/matmul/gemm multiply-adds x 2 only; peak MB: device memory while built and run (constants, intermediates, scratch, tensors)",
       "check: ok = finite, and within tolerance of a sampled CPU reference (1e-3 relative, float16 1e-2) and/or ONNX"
         + " Runtime; finite = finite, nothing to compare with",
     ]

@@ -23,8 +23,8 @@ struct BenchResult: Encodable {
   /// GFLOP/s or GB/s from `minMs`.
   var rate: Double?
   var rateUnit: String?
-  /// Bytes of the graph's constants plus the input and output tensors created for it: a lower
-  /// bound of the device memory in use (intermediate buffers are not counted).
+  /// Peak device memory while the benchmark built and ran: its constants, intermediates,
+  /// scratch, parameter blocks and input/output tensors (``DeviceMemory``).
   var memoryBytes: Int
   /// max |ours - reference| / max |reference| over sampled output elements of a CPU reference,
   /// where the benchmark has one.
@@ -57,6 +57,8 @@ enum BenchRunner {
   static func run(_ benchmark: Benchmark, _ graph: BenchGraph, context: MLContext, options: BenchOptions)
     async throws -> BenchResult
   {
+    DeviceMemory.resetPeak()
+    let memoryBefore = DeviceMemory.currentBytes
     let buildStart = ContinuousClock.now
     let built = try await graph.builder.build(graph.outputOperands)
     let buildMs = milliseconds(ContinuousClock.now - buildStart)
@@ -89,11 +91,10 @@ enum BenchRunner {
       times.append(milliseconds(ContinuousClock.now - start))
     }
 
-    let ioBytes = (graph.inputs.map(\.byteLength) + graph.outputs.map { byteLength($0) }).reduce(0, +)
     var result = BenchResult(
       name: benchmark.name, kind: benchmark.kind.rawValue, runs: options.runs, warmup: options.warmup, timesMs: times,
       minMs: times.min()!, medianMs: median(times), buildMs: buildMs, flops: graph.flops, bytes: benchmark.bytes,
-      bytesNote: benchmark.bytesNote, memoryBytes: graph.constantBytes + ioBytes)
+      bytesNote: benchmark.bytesNote, memoryBytes: DeviceMemory.peakBytes - memoryBefore)
     (result.rate, result.rateUnit) = rate(benchmark, flops: graph.flops, ms: result.minMs)
     for output in graph.outputs {
       let type = dataType(output.dataType)
