@@ -29,18 +29,37 @@ void main() {
   int inputBase = int(n) * Pi(16) + int(g * Cg) * Pi(17), sc = Pi(17), sh = Pi(18), sw = Pi(19);
   int target = int(n) * Pi(20) + int(g) * Pi(21) + int(p) * Pi(23), kStride = Pi(22);
   uint k0 = gl_WorkGroupID.y * K_BLOCK;
+  // (c, ky, kx) of k0, then stepped along k without dividing (divisions by values that are not
+  // compile-time constants cost tens of cycles each on CPU devices).
+#if CHANNEL_FIRST
+  uint c = k0 / (KH * KW), ky = (k0 / KW) % KH, kx = k0 % KW;
+#else
+  uint ky = k0 / (KW * Cg), kx = (k0 / Cg) % KW, c = k0 % Cg;
+#endif
   [[unroll]] for (uint j = 0u; j < K_BLOCK; ++j) {
     uint k = k0 + j;
     if (k >= depth) break;
-#if CHANNEL_FIRST
-    uint c = k / (KH * KW), ky = (k / KW) % KH, kx = k % KW;
-#else
-    uint ky = k / (KW * Cg), kx = (k / Cg) % KW, c = k % Cg;
-#endif
     int iy = iyBase + int(ky) * dy, ix = ixBase + int(kx) * dx;
     bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
     // Both sides of ?: may be evaluated: the source index stays in range either way.
     int source = inside ? inputBase + int(c) * sc + iy * sh + ix * sw : 0;
     col.v[target + int(k) * kStride] = inside ? x.v[source] : E_T(0);
+#if CHANNEL_FIRST
+    if (++kx == KW) {
+      kx = 0u;
+      if (++ky == KH) {
+        ky = 0u;
+        ++c;
+      }
+    }
+#else
+    if (++c == Cg) {
+      c = 0u;
+      if (++kx == KW) {
+        kx = 0u;
+        ++ky;
+      }
+    }
+#endif
   }
 }
