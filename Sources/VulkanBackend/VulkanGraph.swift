@@ -264,6 +264,10 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     }
   }
 
+  var statistics: [String: Int] {
+    lock.withLock { ["dispatches": dispatches.count, "pipelines": pipelineVariants, "recordings": recordCount] }
+  }
+
   /// Blocks until the last submitted run has finished.
   func wait() throws { try lock.withLock { try waitLocked() } }
 

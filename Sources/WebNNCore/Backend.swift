@@ -40,6 +40,14 @@ public protocol MLBackendTensor: AnyObject, Sendable {
 public protocol MLBackendGraph: AnyObject, Sendable {
   /// Frees the graph's device objects (idempotent).
   func destroy()
+  /// Counts the backend reports about the compiled graph (for example "dispatches" and
+  /// "pipelines"); empty by default.
+  var statistics: [String: Int] { get }
+}
+
+extension MLBackendGraph {
+  /// No statistics.
+  public var statistics: [String: Int] { [:] }
 }
 
 /// The one door from WebNNCore to execution. WebNNCore validates everything before it calls a

@@ -31,6 +31,15 @@ public final class MLGraph: Sendable {
   /// Whether ``destroy()`` was called (directly or by destroying the context).
   public var isDestroyed: Bool { destroyed.withLock { $0 } }
 
+  /// What the backend reports about the compiled graph; the Vulkan backend gives "dispatches"
+  /// (kernel launches per run), "pipelines" (distinct kernel variants) and "recordings" (how
+  /// often its command buffer was recorded: once, plus each change of bound tensors).
+  ///
+  /// ```swift
+  /// print(graph.backendStatistics["pipelines"] ?? 0)
+  /// ```
+  public var backendStatistics: [String: Int] { backendGraph.statistics }
+
   /// Frees the graph's device objects. Idempotent.
   public func destroy() {
     let wasDestroyed = destroyed.withLock { old in

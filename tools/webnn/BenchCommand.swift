@@ -13,15 +13,20 @@ struct BenchOptions {
   var reduced = false
   /// Print each benchmark's device time per kernel, from Vulkan timestamp queries.
   var profile = false
+  /// Also measure build times with empty caches, in a new process, and warm in-process.
+  var buildTimes = false
+  /// Hidden: `--filter` names one benchmark exactly (the child processes of `--build-times`).
+  var exact = false
   /// Hidden: keep the ONNX Runtime exchange files in this folder instead of a temporary one.
   var exchangePath: String?
 
   static let usage =
-    "bench [--filter TEXT[,TEXT...]] [--json FILE] [--runs N] [--warmup N] [--onnxruntime] [--check] [--reduced] [--profile]"
+    "bench [--filter TEXT[,TEXT...]] [--json FILE] [--runs N] [--warmup N] [--onnxruntime] [--check] [--reduced] [--profile] [--build-times]"
 
   /// Whether the benchmark's name contains one of the comma-separated parts of `--filter`.
   func selects(_ benchmark: Benchmark) -> Bool {
     guard let filter else { return true }
+    if exact { return benchmark.name == filter }
     return filter.split(separator: ",").contains { benchmark.name.contains($0) }
   }
 
@@ -49,6 +54,8 @@ struct BenchOptions {
       case "--check": check = true
       case "--reduced": reduced = true
       case "--profile": profile = true
+      case "--build-times": buildTimes = true
+      case "--exact": exact = true
       case "--keep-exchange": exchangePath = try value("--keep-exchange")
       default: throw MLError(.typeError, "bench: unknown argument \(arguments[index]) (usage: webnn \(Self.usage))")
       }
@@ -94,8 +101,14 @@ enum BenchCommand {
         let graph = BenchGraph(context, seed: seed(benchmark.name))
         try benchmark.make(graph)
         KernelProfile.reset()
-        let result = try await BenchRunner.run(benchmark, graph, context: context, options: options)
+        var result = try await BenchRunner.run(benchmark, graph, context: context, options: options)
         if options.profile { printProfile(benchmark.name, runs: max(KernelProfile.runs, 1)) }
+        if options.buildTimes {
+          let (cold, newProcess) = try BenchBuildTimes.inNewProcesses(benchmark.name, options: options)
+          result.buildTimes = BuildTimes(
+            coldMs: cold, newProcessMs: newProcess,
+            warmInProcessMs: try await BenchBuildTimes.warmInProcess(benchmark, context: context))
+        }
         if let exchange { try BenchORT.write(graph, name: benchmark.name, to: exchange, options: options) }
         progress("\(benchmark.name): min \(BenchReport.number(result.minMs)) ms, build \(Int(result.buildMs)) ms")
         results.append(result)

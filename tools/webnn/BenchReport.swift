@@ -34,7 +34,8 @@ struct BenchReport {
   }
 
   func table() -> String {
-    var header = ["name", "kind", "min ms", "median ms", "rate", "build ms", "peak MB"]
+    var header = ["name", "kind", "min ms", "median ms", "rate", "build ms", "peak MB", "kernels"]
+    if options.buildTimes { header += ["build cold", "new process", "warm"] }
     if options.onnxruntime { header += ["ORT min", "ORT median", "ours/ORT", "ORT rate", "max abs", "max rel"] }
     header.append("check")
     var rows = [header]
@@ -44,7 +45,12 @@ struct BenchReport {
         result.name, result.kind, Self.number(result.minMs), Self.number(result.medianMs),
         result.rate.map { Self.number($0) + unit } ?? "-", Self.number(result.buildMs),
         String(format: "%.2f", Double(result.memoryBytes) / 1e6),
+        result.dispatches.map { "\($0)/\(result.pipelines ?? 0)" } ?? "-",
       ]
+      if options.buildTimes {
+        let times = result.buildTimes
+        row += [times?.coldMs, times?.newProcessMs, times?.warmInProcessMs].map { $0.map { Self.number($0) } ?? "-" }
+      }
       if options.onnxruntime {
         let ort = result.ort
         row += [
@@ -74,6 +80,7 @@ struct BenchReport {
     var lines = [
       "time: dispatch + readTensor of every output, min and median over the runs; rate from the min time",
       "GFLOP/s: conv2d/matmul/gemm multiply-adds x 2 only; peak MB: device memory while built and run (constants, intermediates, scratch, tensors)",
+      "kernels: dispatches per run / distinct kernel variants (pipelines) of the graph",
       "check: ok = finite, and within tolerance of a sampled CPU reference (1e-3 relative, float16 1e-2) and/or ONNX"
         + " Runtime; finite = finite, nothing to compare with",
     ]

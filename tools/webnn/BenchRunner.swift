@@ -15,6 +15,11 @@ struct BenchResult: Encodable {
   /// In-process `MLGraphBuilder.build` time (kernel compilation included unless the SPIR-V disk
   /// cache already held them).
   var buildMs: Double
+  /// Kernel launches per run and distinct kernel variants of the compiled graph.
+  var dispatches: Int?
+  var pipelines: Int?
+  /// With `--build-times`: cold, new-process and warm in-process build times.
+  var buildTimes: BuildTimes?
   /// conv2d, matmul and gemm FLOPs per run (other operators are not counted).
   var flops: Double
   /// Bytes per run for memory-bound benchmarks.
@@ -44,7 +49,9 @@ struct BenchResult: Encodable {
   var outputTypes: [String: MLOperandDataType] = [:]
 
   enum CodingKeys: String, CodingKey {
-    case name, kind, runs, warmup, timesMs, minMs, medianMs, buildMs, flops, bytes, bytesNote, rate, rateUnit
+    case name, kind, runs, warmup, timesMs, minMs, medianMs, buildMs, buildTimes, dispatches, pipelines, flops, bytes,
+      bytesNote, rate,
+      rateUnit
     case memoryBytes, referenceRelativeError, ort, ratioToORT, maxAbsDifference, maxRelativeDifference, failures
   }
 
@@ -96,6 +103,8 @@ enum BenchRunner {
       minMs: times.min()!, medianMs: median(times), buildMs: buildMs, flops: graph.flops, bytes: benchmark.bytes,
       bytesNote: benchmark.bytesNote, memoryBytes: DeviceMemory.peakBytes - memoryBefore)
     (result.rate, result.rateUnit) = rate(benchmark, flops: graph.flops, ms: result.minMs)
+    result.dispatches = built.backendStatistics["dispatches"]
+    result.pipelines = built.backendStatistics["pipelines"]
     for output in graph.outputs {
       let type = dataType(output.dataType)
       result.outputs[output.name] = floats(last[output.name]!, type)
