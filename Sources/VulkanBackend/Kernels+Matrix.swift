@@ -85,7 +85,9 @@ extension GraphPlan {
       case .ohwi: [0, 3, 1, 2]
       case .ihwo: [3, 0, 1, 2]
       }
-    if convolutionUsesMatrixProduct(input, groups: groups, inputLayout) {
+    if !usesDirectTiledConvolution(input, filter, window, groups, inputLayout, filterAxes: axes, output),
+      convolutionUsesMatrixProduct(input, groups: groups, inputLayout)
+    {
       emitConvolutionAsMatrixProduct(input, filter, bias, window, groups, inputLayout, filterAxes: axes, output)
       return
     }
@@ -146,13 +148,7 @@ extension GraphPlan {
       // so they take fewer rows.
       let (rows, columns) = window.strides[0] == 1 ? (8, 4) : (4, 4)
       let lanes = outSizes[3] >= 128 ? 64 : outSizes[3] >= 32 ? 16 : 8
-      var defines = floatDefines(type)
-      for (name, value) in [
-        ("KH", kernel.0), ("KW", kernel.1), ("SY", window.strides[0]), ("SX", window.strides[1]),
-        ("DY", window.dilations[0]), ("DX", window.dilations[1]), ("ROWS", rows), ("COLS", columns), ("WG_X", lanes),
-      ] {
-        defines[name] = "\(value)"
-      }
+      let defines = windowDefines(type, kernel, window, rows: rows, columns: columns, lanes: lanes)
       add(
         Kernel(shader: "depthwise_conv2d.comp", defines: defines), p,
         grid: Grid(
@@ -160,8 +156,53 @@ extension GraphPlan {
           z: outSizes[0] * outSizes[1]), reads: reads, writes: [slot(output)])
       return
     }
+    if shader == "conv2d.comp",
+      usesDirectTiledConvolution(input, filter, window, groups, layout, filterAxes: filterAxes, output)
+    {
+      // Measured on lavapipe (3x3, 64 -> 64 channels at 56 x 56): 4 x 4 pixels x 8 channels per
+      // lane, about 15% faster than unfolding into a scratch matrix, which it also saves.
+      let (rows, columns, channels) = (4, 4, 8)
+      let lanes = outSizes[3] >= 64 ? 16 : 8
+      var defines = windowDefines(type, kernel, window, rows: rows, columns: columns, lanes: lanes)
+      defines["TO"] = "\(channels)"
+      add(
+        Kernel(shader: "conv2d_direct_tiled.comp", defines: defines), p,
+        grid: Grid(
+          x: (outSizes[3] + lanes * columns - 1) / (lanes * columns), y: (outSizes[2] + rows - 1) / rows,
+          z: outSizes[0] * ((outSizes[1] + channels - 1) / channels)), reads: reads, writes: [slot(output)])
+      return
+    }
     addImageKernel(
       Kernel(shader: shader, defines: floatDefines(type)), p, outSizes, reads: reads, writes: [slot(output)])
+  }
+
+  /// The defines of the register-blocked convolution kernels: the window and steps as
+  /// compile-time constants, and the outputs per lane.
+  private func windowDefines(
+    _ type: MLOperandDataType, _ kernel: (Int, Int), _ window: Window2D, rows: Int, columns: Int, lanes: Int
+  ) -> [String: String] {
+    var defines = floatDefines(type)
+    for (name, value) in [
+      ("KH", kernel.0), ("KW", kernel.1), ("SY", window.strides[0]), ("SX", window.strides[1]),
+      ("DY", window.dilations[0]), ("DX", window.dilations[1]), ("ROWS", rows), ("COLS", columns), ("WG_X", lanes),
+    ] {
+      defines[name] = "\(value)"
+    }
+    return defines
+  }
+
+  /// Whether conv2d runs as the register-blocked direct kernel: one group, a small window, unit
+  /// strides (strided windows need patches too large to pay off) and output rows wide enough
+  /// to give its lanes work.
+  func usesDirectTiledConvolution(
+    _ input: OperandID, _ filter: OperandID, _ window: Window2D, _ groups: Int, _ layout: MLInputOperandLayout,
+    filterAxes: [Int], _ output: OperandID
+  ) -> Bool {
+    let filterShape = descriptor(filter).shape
+    let (kh, kw) = (filterShape[filterAxes[2]], filterShape[filterAxes[3]])
+    let outSizes = imageSizes(descriptor(output).shape, layout)
+    return groups == 1 && [.float32, .float16].contains(descriptor(input).dataType) && kh * kw > 1 && kh * kw <= 25
+      && window.strides == [1, 1] && window.dilations.allSatisfy { $0 <= 2 } && outSizes[3] >= 16
   }
 
   mutating func emitPool(

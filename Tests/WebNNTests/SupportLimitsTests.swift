@@ -1150,6 +1150,14 @@ private func addMatrixAndImage(_ f: inout [String: Factory]) {
       (
         .nhwc, .oihw, [1, 5, 10, 9], [9, 5, 3, 2], Window(padding: [2, 1, 0, 1], strides: [2, 3], dilations: [1, 2])
       ),
+      // Rows wide enough for the register-blocked direct kernel, with ragged channel, row and
+      // column tiles.
+      (
+        .nchw, .oihw, [1, 3, 6, 20], [10, 3, 3, 3], Window(padding: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1])
+      ),
+      (
+        .nhwc, .hwio, [2, 5, 4, 21], [9, 5, 3, 2], Window(padding: [0, 2, 1, 0], strides: [1, 1], dilations: [2, 1])
+      ),
     ]
     for (layout, filterLayout, xShape, wShape, g) in configs {
       // Generated as NCHW and OIHW, then permuted into the layouts under test.
