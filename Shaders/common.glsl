@@ -3,9 +3,11 @@
 //   bindings 1-8: the tensors, in the order the host bound them, as storage buffers;
 //   push constants: one 64-bit device address per tensor binding, used only by a binding
 //   declared with TENSOR_ADDRESSED (a tensor larger than the device's maxStorageBufferRange).
-// Descriptor-bound buffers are the fast path everywhere: on CPU devices (lavapipe) a load through
-// a device address is a per-lane scalar loop, while a descriptor-bound load is a vector load, and
-// parameter words in a uniform buffer are loop-invariant loads the compiler can hoist.
+// Parameter words 0..n-1 hold the slots of bindings 1..n (so "[0] input slot" in a kernel's
+// header is binding 1). Descriptor-bound buffers are the fast path everywhere: on CPU devices
+// (lavapipe) a load through a device address is a per-lane scalar loop, while a descriptor-bound
+// load is a vector load, and parameter words in a uniform buffer are loop-invariant loads the
+// compiler can hoist.
 #extension GL_EXT_buffer_reference : require
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
 #extension GL_EXT_shader_16bit_storage : require

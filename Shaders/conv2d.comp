@@ -1,6 +1,7 @@
 #version 460
 // Direct 2-D convolution, one output element per invocation. Layouts are strides.
-// Defines: T/T_ALIGN, GRID3D (a (column block, row, image x channel) grid instead of a flat one). Parameters: [0] input, [1] filter, [2] bias, [3] output slots;
+// Defines: T/T_ALIGN, GRID3D (a (column block, row, image x channel) grid instead of a flat
+// one). Parameters: [0] input, [1] filter, [2] bias, [3] output slots;
 // [4] N, [5] C, [6] H, [7] W, [8] O, [9] OH, [10] OW, [11] KH, [12] KW, [13] groups,
 // [14] stride h, [15] stride w, [16] dilation h, [17] dilation w, [18] pad top, [19] pad left,
 // [20..23] input strides (n, c, h, w), [24..27] filter strides (o, i, h, w),

@@ -1,6 +1,6 @@
 #version 460
 // Transposed 2-D convolution as a gather: each output element sums the input positions whose
-// strided, dilated kernel footprint covers it. Defines: T/T_ALIGN.
+// strided, dilated kernel footprint covers it. Defines: T/T_ALIGN, GRID3D (as conv2d.comp).
 // Parameters as conv2d.comp, except [8] O is the total output channels and the filter strides
 // at [24..27] are (input channel, output channel within group, h, w).
 #include "common.glsl"

@@ -96,9 +96,9 @@ func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
   return zip(padded, strides).map { size, stride in size == 1 ? 0 : stride }
 }
 
-/// The tensor slots of a graph and the dispatches that compute it. Slots are indices into the
-/// graph's address table: inputs and outputs are bound at dispatch time, constants and
-/// intermediates own buffers for the graph's lifetime.
+/// The tensor slots of a graph and the dispatches that compute it. A dispatch binds slots to
+/// its tensor bindings: inputs and outputs get the caller's buffers at dispatch time, constants,
+/// intermediates and scratch own buffers for the graph's lifetime.
 struct GraphPlan {
   let ir: GraphIR
   /// Whether float16 data may be computed on in float16 (shaderFloat16).

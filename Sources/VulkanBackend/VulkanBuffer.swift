@@ -6,7 +6,8 @@ import WebNNCore
 /// Source of ``VulkanBuffer/id``.
 private let nextBufferID = Atomic<UInt64>(1)
 
-/// One VkBuffer with its own memory, addressed from shaders by its device address.
+/// One VkBuffer with its own memory, bound to kernels as a storage buffer (or, past the
+/// device's maxStorageBufferRange, reached by its device address).
 /// Memory is device-local and host-visible where the device has such a type (lavapipe,
 /// integrated GPUs); otherwise device-local, and host access goes through a staging buffer.
 final class VulkanBuffer: @unchecked Sendable {
