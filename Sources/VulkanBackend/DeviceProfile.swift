@@ -2,7 +2,7 @@ import CVulkan
 import Foundation
 
 /// What kernel selection knows about a device, read once when the device opens. Kernel
-/// selection looks at nothing else, so a profile built by hand (``init(name:type:vendorID:subgroupSize:subgroupArithmetic:maxSharedMemoryBytes:maxWorkgroupInvocations:float16Arithmetic:int8Arithmetic:cooperativeMatrix:maxStorageBufferRange:)``)
+/// selection looks at nothing else, so a profile built by hand with the memberwise initializer
 /// shows what any device would get.
 ///
 /// ```swift

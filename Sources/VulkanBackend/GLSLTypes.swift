@@ -55,6 +55,11 @@ func typeDefines(_ prefix: String, _ type: MLOperandDataType) -> [String: String
   ["\(prefix)_T": type.glslStorage, "\(prefix)_C": type.glslCompute, "\(prefix)_ALIGN": "\(type.glslAlignment)"]
 }
 
+/// `T`/`T_ALIGN` for kernels whose operands all share one element type.
+func elementDefines(_ type: MLOperandDataType) -> [String: String] {
+  ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]
+}
+
 /// `E_T`/`E_ALIGN` for kernels that copy raw element bits.
 func bitsDefines(_ type: MLOperandDataType) -> [String: String] {
   ["E_T": type.glslBits, "E_ALIGN": "\(type.glslAlignment)"]

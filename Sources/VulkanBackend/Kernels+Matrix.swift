@@ -1,10 +1,6 @@
 import WebNNCore
 
 extension GraphPlan {
-  private func floatDefines(_ type: MLOperandDataType) -> [String: String] {
-    ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]
-  }
-
   mutating func emitMatmul(_ a: OperandID, _ b: OperandID, _ output: OperandID) {
     let (sa, sb, so) = (descriptor(a).shape, descriptor(b).shape, descriptor(output).shape)
     let batch = Array(so.dropLast(2))
@@ -173,7 +169,7 @@ extension GraphPlan {
       return
     }
     addImageKernel(
-      Kernel(shader: shader, defines: floatDefines(type)), p, outSizes, reads: reads, writes: [slot(output)])
+      Kernel(shader: shader, defines: elementDefines(type)), p, outSizes, reads: reads, writes: [slot(output)])
   }
 
   /// The defines of the register-blocked convolution kernels: the window and steps as
@@ -181,7 +177,7 @@ extension GraphPlan {
   private func windowDefines(
     _ type: MLOperandDataType, _ kernel: (Int, Int), _ window: Window2D, rows: Int, columns: Int, lanes: Int
   ) -> [String: String] {
-    var defines = floatDefines(type)
+    var defines = elementDefines(type)
     for (name, value) in [
       ("KH", kernel.0), ("KW", kernel.1), ("SY", window.strides[0]), ("SX", window.strides[1]),
       ("DY", window.dilations[0]), ("DX", window.dilations[1]), ("ROWS", rows), ("COLS", columns), ("WG_X", lanes),

@@ -70,10 +70,8 @@ extension GraphPlan {
       add(
         Kernel(
           shader: "gemm_shared_tiled.comp",
-          defines: [
-            "T": product.type.glslStorage, "T_ALIGN": "\(product.type.glslAlignment)",
-            "HAS_C": product.c == nil ? "0" : "1",
-          ]), p, grid: Grid(x: (product.n + 63) / 64, y: (product.m + 63) / 64, z: batchCount), reads: reads,
+          defines: elementDefines(product.type).merging(["HAS_C": product.c == nil ? "0" : "1"]) { $1 }), p,
+        grid: Grid(x: (product.n + 63) / 64, y: (product.m + 63) / 64, z: batchCount), reads: reads,
         writes: [product.output.slot])
       dispatches[dispatches.count - 1].detail = product.profileDetail
       return
@@ -86,9 +84,8 @@ extension GraphPlan {
     let rows = min(8, product.m.nextPowerOfTwo)
     let lanes = 8
     let quadsPerLane = product.n <= 32 ? 1 : product.n <= 64 ? 2 : 4
-    let defines: [String: String] = [
-      "T": product.type.glslStorage, "T_ALIGN": "\(product.type.glslAlignment)", "TM": "\(rows)",
-      "WG_X": "\(lanes)",
+    let defines = elementDefines(product.type).merging([
+      "TM": "\(rows)", "WG_X": "\(lanes)",
       "VEC_A": vectorizable && product.a.column == 1 && product.a.row % 4 == 0
         && product.a.batchStrides.allSatisfy({ $0 % 4 == 0 }) ? "1" : "0",
       "VEC_B": vectorizable && product.b.isVectorizable(columns: product.n) ? "1" : "0",
@@ -96,7 +93,7 @@ extension GraphPlan {
       "VEC_OUT": vectorizable && product.output.isVectorizable(columns: product.n) ? "1" : "0",
       "HAS_C": product.c == nil ? "0" : "1", "T4": product.type == .float16 ? "f16vec4" : "vec4",
       "T4_ALIGN": product.type == .float16 ? "8" : "16", "TNV": "\(quadsPerLane)",
-    ]
+    ]) { $1 }
     let columnsPerGroup = lanes * 4 * quadsPerLane
     let grid = Grid(
       x: (product.n + columnsPerGroup - 1) / columnsPerGroup, y: (product.m + rows - 1) / rows, z: batchCount)

@@ -39,7 +39,7 @@ extension GraphPlan {
     p.append(size)
     p.append(inner)
     let type = descriptor(input).dataType
-    let defines = ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]
+    let defines = elementDefines(type)
     if inner == 1, size > 0, let lanes = selection.rowLanes {
       // Rows along the last axis: a workgroup each.
       add(
@@ -125,7 +125,7 @@ extension GraphPlan {
     p.append(float: epsilon)
     let type = descriptor(input).dataType
     add(
-      Kernel(shader: "batch_normalization.comp", defines: ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]),
+      Kernel(shader: "batch_normalization.comp", defines: elementDefines(type)),
       p,
       invocations: descriptor(input).elementCount,
       reads: [input, mean, variance].map(slot) + [scale, bias].compactMap { $0.map(slot) },
@@ -175,17 +175,16 @@ extension GraphPlan {
       add(
         Kernel(
           shader: "normalization_rows.comp",
-          defines: [
-            "T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)", "WG_X": "\(lanes)",
-            "SCALE_REDUCED": scaleAxesReduced.isEmpty ? "0" : "1",
-          ]), p, grid: .flat(groups, workgroupSize: 1),
+          defines: elementDefines(type).merging([
+            "WG_X": "\(lanes)", "SCALE_REDUCED": scaleAxesReduced.isEmpty ? "0" : "1",
+          ]) { $1 }), p, grid: .flat(groups, workgroupSize: 1),
         reads: [slot(input)] + [scale, bias].compactMap { $0.map(slot) }, writes: [slot(output)])
       return
     }
     add(
       Kernel(
         shader: "mean_variance_normalization.comp",
-        defines: ["T": type.glslStorage, "T_ALIGN": "\(type.glslAlignment)"]),
+        defines: elementDefines(type)),
       p, invocations: groups, reads: [slot(input)] + [scale, bias].compactMap { $0.map(slot) }, writes: [slot(output)])
   }
 }

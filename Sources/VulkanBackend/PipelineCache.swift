@@ -17,6 +17,13 @@ struct Kernel: Hashable {
     return Kernel(shader: shader, defines: defines)
   }
 
+  /// The same kernel with tensor binding `binding` reached through its device address (the
+  /// push constants) instead of a descriptor.
+  func reachingByAddress(binding: Int) -> Kernel { with("TENSOR_\(binding)", "TENSOR_ADDRESSED") }
+
+  /// Whether tensor binding `binding` is reached through its device address.
+  func addresses(binding: Int) -> Bool { defines["TENSOR_\(binding)"] == "TENSOR_ADDRESSED" }
+
   var key: String {
     shader + "|" + defines.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
   }

@@ -47,7 +47,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       var kernel = dispatches[index].kernel
       for (binding, slot) in dispatches[index].parameters.bindings.enumerated()
       where plan.byteLength(ofSlot: slot) > device.maxStorageBufferRange {
-        kernel = kernel.with("TENSOR_\(binding + 1)", "TENSOR_ADDRESSED")
+        kernel = kernel.reachingByAddress(binding: binding + 1)
       }
       dispatches[index].kernel = kernel
     }
@@ -174,10 +174,15 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
           throw MLError(.operationError, "dispatch \(index) (\(dispatch.kernel.shader)): slot \(slot) has no buffer")
         }
         addresses[position + 1] = buffer.address
-        if buffer.guardStart + buffer.guardBytes <= device.maxStorageBufferRange {
+        // A binding the kernel reaches by address (decided in init) gets no descriptor; any other
+        // covers the whole buffer, its guard region included, up to the device's limit.
+        if !dispatch.kernel.addresses(binding: position + 1) {
+          let whole = buffer.guardStart + buffer.guardBytes <= device.maxStorageBufferRange
           addWrite(
             binding: position + 1, type: VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-            VkDescriptorBufferInfo(buffer: buffer.buffer, offset: 0, range: VkDeviceSize(VK_WHOLE_SIZE)))
+            VkDescriptorBufferInfo(
+              buffer: buffer.buffer, offset: 0,
+              range: whole ? VkDeviceSize(VK_WHOLE_SIZE) : VkDeviceSize(device.maxStorageBufferRange)))
         }
       }
       device.pushDescriptorSet(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, UInt32(count), writes)
