@@ -8,6 +8,9 @@ let package = Package(
     .library(name: "WebNN", targets: ["WebNN"]),
     .executable(name: "webnn", targets: ["webnn"]),
   ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
   targets: [
     .systemLibrary(
       name: "CVulkan", pkgConfig: "vulkan", providers: [.apt(["libvulkan-dev"])]),
@@ -23,8 +26,16 @@ let package = Package(
       plugins: ["EmbedShaders"]),
     .target(name: "WebNN", dependencies: ["WebNNCore", "VulkanBackend"]),
     .target(name: "WPTConformance", dependencies: ["WebNNCore"], path: "tools/WPTConformance"),
-    .executableTarget(name: "webnn", dependencies: ["WebNN", "WPTConformance"], path: "tools/webnn"),
-    .testTarget(name: "WebNNTests", dependencies: ["WebNN", "WPTConformance"], path: "Tests/WebNNTests"),
+    .target(name: "WebNNFormats", dependencies: ["WebNNCore"]),
+    .executableTarget(
+      name: "webnn",
+      dependencies: [
+        "WebNN", "WPTConformance", "WebNNFormats",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "tools/webnn"),
+    .testTarget(
+      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats"], path: "Tests/WebNNTests"),
   ],
   swiftLanguageModes: [.v6]
 )
