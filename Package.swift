@@ -27,15 +27,17 @@ let package = Package(
     .target(name: "WebNN", dependencies: ["WebNNCore", "VulkanBackend"]),
     .target(name: "WPTConformance", dependencies: ["WebNNCore"], path: "tools/WPTConformance"),
     .target(name: "WebNNFormats", dependencies: ["WebNNCore"]),
+    .target(name: "WebNNModels", dependencies: ["WebNNCore", "WebNNFormats"]),
     .executableTarget(
       name: "webnn",
       dependencies: [
-        "WebNN", "WPTConformance", "WebNNFormats",
+        "WebNN", "WPTConformance", "WebNNFormats", "WebNNModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "tools/webnn"),
     .testTarget(
-      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats"], path: "Tests/WebNNTests"),
+      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats", "WebNNModels"],
+      path: "Tests/WebNNTests", exclude: ["Data"]),
   ],
   swiftLanguageModes: [.v6]
 )

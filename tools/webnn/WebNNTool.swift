@@ -14,7 +14,7 @@ struct WebNNTool: AsyncParsableCommand {
       compilations on exit, WEBNN_PROFILE=1 times every kernel.
       """,
     subcommands: [
-      DemoCommand.self, DevicesCommand.self, ConformanceCommand.self, ValidationCommand.self,
+      EmbedCommand.self, DemoCommand.self, DevicesCommand.self, ConformanceCommand.self, ValidationCommand.self,
       BenchCommandLine.self,
     ]
   )
