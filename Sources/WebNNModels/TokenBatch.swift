@@ -46,3 +46,24 @@ extension WordPieceTokenizer {
       typeIDs: Array(repeating: 0, count: ids.count))
   }
 }
+
+extension TokenBatch {
+  /// The batch with every row padded (`paddingID`, mask 0) to a multiple of `multiple` tokens,
+  /// at most `limit`. Padding changes no embedding, since the mask hides it from attention and
+  /// pooling.
+  ///
+  /// ```swift
+  /// let padded = batch.padded(toMultipleOf: 8, limit: 512, paddingID: 0)  // 11 tokens -> 16
+  /// ```
+  public func padded(toMultipleOf multiple: Int, limit: Int, paddingID: Int) -> TokenBatch {
+    let target = max(length, min(limit, (length + multiple - 1) / multiple * multiple))
+    guard target > length else { return self }
+    let extra = target - length
+    func widen(_ values: [Int], _ fill: Int) -> [Int] {
+      (0..<count).flatMap { values[($0 * length)..<(($0 + 1) * length)] + Array(repeating: fill, count: extra) }
+    }
+    return TokenBatch(
+      count: count, length: target, ids: widen(ids, paddingID), attentionMask: widen(attentionMask, 0),
+      typeIDs: widen(typeIDs, 0))
+  }
+}

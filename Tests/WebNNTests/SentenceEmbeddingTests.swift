@@ -86,6 +86,13 @@ final class SentenceEmbeddingTests: XCTestCase {
     let cased = try WordPieceTokenizer(vocabulary: vocabulary, options: .init(lowercase: false))
     XCTAssertEqual(pieces("Café", cased), ["[UNK]"], "no lower-casing and, following it, no accent stripping")
     XCTAssertEqual(tokenizer.encode("a a a a", maxLength: 4).map { tokens[$0] }, ["[CLS]", "a", "a", "[SEP]"])
+    let batch = tokenizer.encodeBatch(["a", "a a a"])
+    XCTAssertEqual(batch.ids, [2, 13, 3, 0, 0, 2, 13, 13, 13, 3])
+    let padded = batch.padded(toMultipleOf: 8, limit: 512, paddingID: 0)
+    XCTAssertEqual(padded.length, 8)
+    XCTAssertEqual(padded.row(1), batch.row(1))
+    XCTAssertEqual(padded.attentionMask.reduce(0, +), batch.attentionMask.reduce(0, +))
+    XCTAssertEqual(batch.padded(toMultipleOf: 8, limit: 6, paddingID: 0).length, 6)
     XCTAssertThrowsError(try WordPieceTokenizer(vocabulary: ["[UNK]": 0])) { XCTAssertTrue("\($0)".contains("[CLS]")) }
   }
 
@@ -102,16 +109,20 @@ final class SentenceEmbeddingTests: XCTestCase {
     let similarity = cosineSimilarities(vectors)
     XCTAssertGreaterThan(similarity[0][1], 0.5, "paraphrases")
     XCTAssertLessThan(max(similarity[0][2], similarity[1][2]), 0.2, "unrelated")
+    // Alone, a sentence has no padding: its vector must not depend on its batch.
+    let alone = try await encoder.embed(["The stock market fell sharply on Monday."])
+    XCTAssertLessThan(zip(alone[0], vectors[2]).map { abs($0 - $1) }.max() ?? 1, 1e-5)
     XCTAssertEqual(VulkanValidation.drainMessages(), [])
   }
 
   func testEmbeddingsAgreeWithONNXRuntime() async throws {
     let model = try modelDirectory()
     let encoder = try MiniLMEncoder(model: model, context: try await sharedContext())
-    // Different lengths, so that rows carry padding; accents and punctuation for the tokenizer.
+    // Different lengths, so that rows carry padding, and a longest row of 21 tokens, which the
+    // encoder pads further to 24; accents and punctuation for the tokenizer.
     let sentences = [
       "Hello, world!", "The quick brown fox jumps over the lazy dog.", "Café crème brûlée — très bon",
-      "Sentence embeddings map text to vectors whose angles measure meaning.",
+      "Sentence embeddings map text to vectors whose angles measure meaning, even across rephrasings.",
     ]
     let batch = encoder.tokenizer.encodeBatch(sentences, maxLength: model.maxSequenceLength)
     let ours = try await encoder.embed(batch)

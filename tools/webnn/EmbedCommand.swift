@@ -56,7 +56,7 @@ struct EmbedCommand: AsyncParsableCommand {
     print(
       "  \(encoder.model.layers) layers, \(encoder.model.hiddenSize) dimensions; device: \(context.deviceName)"
         + (context.accelerated ? "" : " (CPU implementation)"))
-    print("sentences (\(batch.length) tokens after padding):")
+    print("sentences (the longest is \(batch.length) tokens):")
     for (index, text) in texts.enumerated() { print("  [\(index)] \(Self.truncated(text, 70))") }
     print("cosine similarity:")
     print(Self.matrix(cosineSimilarities(vectors)))
