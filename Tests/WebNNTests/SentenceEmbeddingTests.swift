@@ -118,7 +118,7 @@ final class SentenceEmbeddingTests: XCTestCase {
   func testEmbeddingsAgreeWithONNXRuntime() async throws {
     let model = try modelDirectory()
     let encoder = try MiniLMEncoder(model: model, context: try await sharedContext())
-    // Different lengths, so that rows carry padding, and a longest row of 21 tokens, which the
+    // Different lengths, so that rows carry padding, and a longest row of 23 tokens, which the
     // encoder pads further to 24; accents and punctuation for the tokenizer.
     let sentences = [
       "Hello, world!", "The quick brown fox jumps over the lazy dog.", "Café crème brûlée — très bon",
