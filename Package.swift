@@ -6,7 +6,11 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "WebNN", targets: ["WebNN"]),
+    .library(name: "WebNNONNX", targets: ["WebNNONNX"]),
     .executable(name: "webnn", targets: ["webnn"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0")
   ],
   targets: [
     .systemLibrary(
@@ -23,8 +27,13 @@ let package = Package(
       plugins: ["EmbedShaders"]),
     .target(name: "WebNN", dependencies: ["WebNNCore", "VulkanBackend"]),
     .target(name: "WPTConformance", dependencies: ["WebNNCore"], path: "tools/WPTConformance"),
-    .executableTarget(name: "webnn", dependencies: ["WebNN", "WPTConformance"], path: "tools/webnn"),
-    .testTarget(name: "WebNNTests", dependencies: ["WebNN", "WPTConformance"], path: "Tests/WebNNTests"),
+    .target(
+      name: "WebNNONNX",
+      dependencies: ["WebNNCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      exclude: ["Generated/README.md"]),
+    .executableTarget(name: "webnn", dependencies: ["WebNN", "WPTConformance", "WebNNONNX"], path: "tools/webnn"),
+    .testTarget(
+      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNONNX"], path: "Tests/WebNNTests"),
   ],
   swiftLanguageModes: [.v6]
 )
