@@ -10,7 +10,8 @@ let package = Package(
     .executable(name: "webnn", targets: ["webnn"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     .systemLibrary(
@@ -27,13 +28,21 @@ let package = Package(
       plugins: ["EmbedShaders"]),
     .target(name: "WebNN", dependencies: ["WebNNCore", "VulkanBackend"]),
     .target(name: "WPTConformance", dependencies: ["WebNNCore"], path: "tools/WPTConformance"),
+    .target(name: "WebNNFormats", dependencies: ["WebNNCore"]),
     .target(
       name: "WebNNONNX",
       dependencies: ["WebNNCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       exclude: ["Generated/README.md"]),
-    .executableTarget(name: "webnn", dependencies: ["WebNN", "WPTConformance", "WebNNONNX"], path: "tools/webnn"),
+    .executableTarget(
+      name: "webnn",
+      dependencies: [
+        "WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "tools/webnn"),
     .testTarget(
-      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNONNX"], path: "Tests/WebNNTests"),
+      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX"],
+      path: "Tests/WebNNTests"),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -109,7 +109,7 @@ struct GraphPlan {
   var slotCount = 0
   /// Byte size of each slot that the graph allocates itself (constants and intermediates).
   var ownedSlots: [Int: Int] = [:]
-  var constantData: [Int: [UInt8]] = [:]
+  var constantData: [Int: MLConstantBytes] = [:]
   var inputSlots: [String: Int] = [:]
   var outputSlots: [String: Int] = [:]
   /// Byte size of each input and output slot (bound at dispatch time).
@@ -181,7 +181,7 @@ struct GraphPlan {
   mutating func scratchSlot(byteLength: Int, contents: [UInt8]? = nil) -> Int {
     let slot = newSlot()
     ownedSlots[slot] = byteLength
-    if let contents { constantData[slot] = contents }
+    if let contents { constantData[slot] = MLConstantBytes(contents) }
     return slot
   }
 

@@ -108,6 +108,18 @@ public final class MLGraphBuilder: Sendable {
   /// - Throws: ``MLError`` with kind `TypeError` when the byte count differs or the descriptor
   ///   is not supported; `InvalidStateError` once the builder has built.
   public func constant(_ descriptor: MLOperandDescriptor, bytes: [UInt8]) throws -> MLOperand {
+    try constant(descriptor, bytes: MLConstantBytes(bytes))
+  }
+
+  /// A constant whose bytes may be borrowed rather than copied (a memory-mapped weights file):
+  /// the graph keeps `bytes` alive until it has uploaded them.
+  ///
+  /// ```swift
+  /// let w = try builder.constant(.init(dataType: .float32, shape: [1]), bytes: MLConstantBytes([0, 0, 128, 63]))
+  /// ```
+  ///
+  /// - Throws: ``MLError`` with kind `TypeError` when the byte count does not match the descriptor.
+  public func constant(_ descriptor: MLOperandDescriptor, bytes: MLConstantBytes) throws -> MLOperand {
     try checkCanBuild("constant")
     try checkTensorDescriptor(descriptor, call: "constant", argument: "descriptor", limits: OperatorTable.graphConstant)
     guard bytes.count == descriptor.byteLength else {
@@ -159,7 +171,7 @@ public final class MLGraphBuilder: Sendable {
       throw MLError.type("constant: tensor: not a constant tensor (use createConstantTensor)")
     }
     let bytes = try await context.backend.readTensor(tensor.backendTensor)
-    return addOperand(tensor.descriptor, .constant(bytes: bytes))
+    return addOperand(tensor.descriptor, .constant(bytes: MLConstantBytes(bytes)))
   }
 
   func checkTensorDescriptor(

@@ -337,7 +337,7 @@ public enum OperandSource: Sendable {
   /// A graph input, bound to a tensor at dispatch.
   case input(name: String)
   /// A constant with its little-endian bytes.
-  case constant(bytes: [UInt8])
+  case constant(bytes: MLConstantBytes)
   /// The output of the node at `index` in ``GraphIR/nodes``.
   case node(index: Int)
 }
@@ -357,7 +357,7 @@ public struct GraphIR: Sendable {
   public var outputs: [(name: String, operand: OperandID)] = []
 
   /// The constant bytes of `operand`, if it is a constant.
-  public func constantBytes(_ operand: OperandID) -> [UInt8]? {
+  public func constantBytes(_ operand: OperandID) -> MLConstantBytes? {
     if case .constant(let bytes) = sources[operand] { return bytes }
     return nil
   }

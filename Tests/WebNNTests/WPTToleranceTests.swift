@@ -315,7 +315,7 @@ private final class WPTReluBackend: MLBackend, @unchecked Sendable {
       }
     }
     for (name, id) in ir.inputs { values[id] = floats((inputs[name] as! WPTHostTensor).bytes) }
-    func value(_ id: OperandID) -> [Float] { values[id] ?? floats(ir.constantBytes(id) ?? []) }
+    func value(_ id: OperandID) -> [Float] { values[id] ?? floats(ir.constantBytes(id)?.arrayCopy ?? []) }
     for node in ir.nodes {
       if case .unary(.relu, let x) = node.operation {
         values[node.outputs[0]] = value(x).map { Swift.max($0, 0) }

@@ -20,47 +20,11 @@ struct BenchOptions {
   /// Hidden: keep the ONNX Runtime exchange files in this folder instead of a temporary one.
   var exchangePath: String?
 
-  static let usage =
-    "bench [--filter TEXT[,TEXT...]] [--json FILE] [--runs N] [--warmup N] [--onnxruntime] [--check] [--reduced] [--profile] [--build-times]"
-
   /// Whether the benchmark's name contains one of the comma-separated parts of `--filter`.
   func selects(_ benchmark: Benchmark) -> Bool {
     guard let filter else { return true }
     if exact { return benchmark.name == filter }
     return filter.split(separator: ",").contains { benchmark.name.contains($0) }
-  }
-
-  init(_ arguments: [String]) throws {
-    var index = 0
-    func value(_ flag: String) throws -> String {
-      index += 1
-      guard index < arguments.count else { throw MLError(.typeError, "bench: \(flag) needs a value") }
-      return arguments[index]
-    }
-    func count(_ flag: String, minimum: Int) throws -> Int {
-      let text = try value(flag)
-      guard let number = Int(text), number >= minimum else {
-        throw MLError(.typeError, "bench: \(flag) expects an integer >= \(minimum), got \(text)")
-      }
-      return number
-    }
-    while index < arguments.count {
-      switch arguments[index] {
-      case "--filter": filter = try value("--filter")
-      case "--json": jsonPath = try value("--json")
-      case "--runs": runs = try count("--runs", minimum: 1)
-      case "--warmup": warmup = try count("--warmup", minimum: 0)
-      case "--onnxruntime": onnxruntime = true
-      case "--check": check = true
-      case "--reduced": reduced = true
-      case "--profile": profile = true
-      case "--build-times": buildTimes = true
-      case "--exact": exact = true
-      case "--keep-exchange": exchangePath = try value("--keep-exchange")
-      default: throw MLError(.typeError, "bench: unknown argument \(arguments[index]) (usage: webnn \(Self.usage))")
-      }
-      index += 1
-    }
   }
 }
 
@@ -82,8 +46,7 @@ enum BenchCommand {
     }
   }
 
-  static func run(_ arguments: [String]) async throws -> Int32 {
-    let options = try BenchOptions(arguments)
+  static func run(_ options: BenchOptions) async throws -> Int32 {
     let selected = BenchSuite.all(reduced: options.reduced).filter(options.selects)
     guard !selected.isEmpty else {
       print("bench: no benchmark name contains \(options.filter ?? "")")

@@ -1,23 +1,15 @@
+import ArgumentParser
 import Foundation
 import WebNN
 
-/// The options the report commands (`wpt`, `wpt-validation`) share: `--json FILE` and
-/// `--filter TEXT`.
-struct ReportOptions {
+/// The options the report commands (`wpt`, `wpt-validation`) share.
+struct ReportOptions: ParsableArguments {
+  @Option(
+    name: .customLong("json"), help: ArgumentHelp("Also write the report as JSON to this file.", valueName: "file"))
   var jsonPath: String?
-  var filter: String?
 
-  init(_ arguments: [String], command: String) throws {
-    var index = 0
-    while index < arguments.count {
-      let argument = arguments[index]
-      guard index + 1 < arguments.count, ["--json", "--filter"].contains(argument) else {
-        throw MLError(.typeError, "\(command): unknown argument \(argument) (expected --json FILE or --filter TEXT)")
-      }
-      if argument == "--json" { jsonPath = arguments[index + 1] } else { filter = arguments[index + 1] }
-      index += 2
-    }
-  }
+  @Option(help: ArgumentHelp("Run only the cases whose name contains this text.", valueName: "text"))
+  var filter: String?
 
   /// Destroys the context and reports Vulkan validation messages; true when there were none.
   static func finish(_ context: MLContext) -> Bool {
