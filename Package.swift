@@ -6,10 +6,12 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "WebNN", targets: ["WebNN"]),
+    .library(name: "WebNNONNX", targets: ["WebNNONNX"]),
     .executable(name: "webnn", targets: ["webnn"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     .systemLibrary(
@@ -28,15 +30,19 @@ let package = Package(
     .target(name: "WPTConformance", dependencies: ["WebNNCore"], path: "tools/WPTConformance"),
     .target(name: "WebNNFormats", dependencies: ["WebNNCore"]),
     .target(name: "WebNNModels", dependencies: ["WebNNCore", "WebNNFormats"]),
+    .target(
+      name: "WebNNONNX",
+      dependencies: ["WebNNCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      exclude: ["Generated/README.md"]),
     .executableTarget(
       name: "webnn",
       dependencies: [
-        "WebNN", "WPTConformance", "WebNNFormats", "WebNNModels",
+        "WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX", "WebNNModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "tools/webnn"),
     .testTarget(
-      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats", "WebNNModels"],
+      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX", "WebNNModels"],
       path: "Tests/WebNNTests", exclude: ["Data"]),
   ],
   swiftLanguageModes: [.v6]
