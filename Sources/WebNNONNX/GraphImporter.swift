@@ -19,6 +19,8 @@ final class GraphImporter {
   var materialized: [String: MLOperand] = [:]
   /// Outputs already produced by an earlier node (a BatchNormalization folded into its Conv).
   var handled: Set<String> = []
+  /// Outputs of a Conv whose only reader, a BatchNormalization, was folded into it.
+  var fusedAway: Set<String> = []
   /// The nodes that read each value, across nested subgraphs, and the graph outputs.
   var consumers: [String: [Onnx_NodeProto]] = [:]
   var graphOutputs: Set<String> = []
@@ -133,7 +135,7 @@ final class GraphImporter {
     }
     try emit(node)
     emittedCount += 1
-    for (i, name) in node.outputs.enumerated() where !name.isEmpty && values[name] == nil {
+    for (i, name) in node.outputs.enumerated() where !name.isEmpty && values[name] == nil && !fusedAway.contains(name) {
       throw node.unsupported("output \(i) (\"\(name)\")")
     }
   }

@@ -66,7 +66,11 @@ enum ShapeRules {
   }
 
   static func flatten(_ input: [Int], axis: Int) throws -> [Int] {
-    let a = try ShapeRules.axis(axis, rank: input.count + 1)
+    // Flatten's axis lies in [-rank, rank]: rank itself gives [prod(shape), 1].
+    guard axis >= -input.count, axis <= input.count else {
+      throw ONNXImportError.invalid("Flatten axis \(axis) is out of range for rank \(input.count)")
+    }
+    let a = axis < 0 ? axis + input.count : axis
     return [input[..<a].reduce(1, *), input[a...].reduce(1, *)]
   }
 
