@@ -55,6 +55,8 @@ public struct OutputDifference: Sendable, CustomStringConvertible {
   public let maxMagnitude: Double
   /// Whether the counts differed or a value was NaN where the reference was not.
   public let mismatched: Bool
+  /// How many reference values are NaN (matched by NaN, they count as equal).
+  public let referenceNaNs: Int
 
   /// Compares two lists of values element by element.
   ///
@@ -65,7 +67,9 @@ public struct OutputDifference: Sendable, CustomStringConvertible {
     var worst = 0.0
     var magnitude = 0.0
     var mismatched = actual.count != expected.count
+    var nans = 0
     for (a, e) in zip(actual, expected) {
+      if e.isNaN { nans += 1 }
       magnitude = max(magnitude, abs(e))
       if a.isNaN != e.isNaN { mismatched = true }
       if a.isNaN || e.isNaN { continue }
@@ -78,6 +82,7 @@ public struct OutputDifference: Sendable, CustomStringConvertible {
     maxAbsoluteError = worst
     maxMagnitude = magnitude
     self.mismatched = mismatched
+    referenceNaNs = nans
   }
 
   /// ``maxAbsoluteError`` over ``maxMagnitude`` (0 for an all-zero reference).
@@ -96,6 +101,7 @@ public struct OutputDifference: Sendable, CustomStringConvertible {
   public var description: String {
     (mismatched ? "MISMATCH (count, NaN or infinity), " : "")
       + "max abs error \(format(maxAbsoluteError)), relative \(format(relativeError))"
+      + (referenceNaNs > 0 ? " (\(referenceNaNs) NaN in the reference)" : "")
   }
 
   private func format(_ value: Double) -> String {

@@ -15,7 +15,7 @@ struct WebNNTool: AsyncParsableCommand {
       """,
     subcommands: [
       DemoCommand.self, DevicesCommand.self, ConformanceCommand.self, ValidationCommand.self,
-      BenchCommandLine.self,
+      BenchCommandLine.self, CompareCommand.self,
     ]
   )
 
