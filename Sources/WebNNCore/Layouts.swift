@@ -29,7 +29,7 @@ public enum MLConvTranspose2dFilterOperandLayout: String, Sendable, Hashable, Ca
 }
 
 /// How the pooling operators round a fractional output size.
-public enum MLRoundingType: String, Sendable, Hashable {
+public enum MLRoundingType: String, Sendable, Hashable, CaseIterable {
   /// Round down: a partial window at the end is dropped (the default).
   case floor
   /// Round up: a partial window at the end produces one more output element.
@@ -37,7 +37,7 @@ public enum MLRoundingType: String, Sendable, Hashable {
 }
 
 /// How ``MLGraphBuilder/pad(_:beginningPadding:endingPadding:options:)`` fills the new elements.
-public enum MLPaddingMode: String, Sendable, Hashable {
+public enum MLPaddingMode: String, Sendable, Hashable, CaseIterable {
   /// Every new element is ``MLPadOptions/value`` (the default).
   case constant
   /// New elements repeat the nearest edge element.

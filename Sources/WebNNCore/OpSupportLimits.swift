@@ -43,13 +43,13 @@ public struct MLOpSupportLimits: Sendable {
 }
 
 /// Data types and ranks of one argument in the operator table.
-struct ArgumentSpec: Sendable {
+struct ArgumentSpec: Sendable, Hashable {
   var dataTypes: Set<MLOperandDataType>
   var ranks: ClosedRange<Int>
 }
 
-/// The single table of accepted data types and ranks: the builder validates against it and
-/// `opSupportLimits()` reports it.
+/// The type sets and rank bounds the operator declarations use, and the limits of graph inputs,
+/// constants and outputs. Per-operator limits come from ``OperatorRegistry``.
 enum OperatorTable {
   /// The highest rank any kernel accepts.
   static let maxRank = 8
@@ -73,121 +73,6 @@ enum OperatorTable {
     ArgumentSpec(dataTypes: types, ranks: ranks)
   }
 
-  static func unary(
-    _ types: Set<MLOperandDataType>, out: Set<MLOperandDataType>? = nil, _ ranks: ClosedRange<Int> = anyRank
-  )
-    -> [String: ArgumentSpec]
-  {
-    ["input": spec(types, ranks), "output": spec(out ?? types, ranks)]
-  }
-
-  static func binary(_ types: Set<MLOperandDataType>, out: Set<MLOperandDataType>? = nil) -> [String: ArgumentSpec] {
-    ["a": spec(types), "b": spec(types), "output": spec(out ?? types)]
-  }
-
-  static let operators: [String: [String: ArgumentSpec]] = {
-    var t: [String: [String: ArgumentSpec]] = [:]
-    for op in ["add", "sub", "mul", "div", "max", "min", "pow"] { t[op] = binary(all) }
-    for op in ["equal", "notEqual", "greater", "greaterOrEqual", "lesser", "lesserOrEqual"] {
-      t[op] = binary(all, out: uint8)
-    }
-    for op in ["logicalAnd", "logicalOr", "logicalXor"] { t[op] = binary(uint8) }
-    t["logicalNot"] = unary(uint8)
-    t["isNaN"] = unary(floats, out: uint8)
-    t["isInfinite"] = unary(floats, out: uint8)
-    for op in ["abs", "neg", "sign"] { t[op] = unary(signed) }
-    t["identity"] = unary(all)
-    for op in [
-      "ceil", "cos", "erf", "exp", "floor", "log", "reciprocal", "roundEven", "sin", "sqrt", "tan",
-      "elu", "gelu", "hardSigmoid", "hardSwish", "leakyRelu", "linear", "sigmoid", "tanh",
-      "softplus", "softsign",
-    ] {
-      t[op] = unary(floats)
-    }
-    t["relu"] = unary(signed)
-    t["clamp"] = unary(all)
-    t["cast"] = unary(all)
-    t["prelu"] = ["input": spec(signed), "slope": spec(signed), "output": spec(signed)]
-    t["softmax"] = unary(floats, 1...maxRank)
-    t["matmul"] = ["a": spec(floats, 2...maxRank), "b": spec(floats, 2...maxRank), "output": spec(floats, 2...maxRank)]
-    t["gemm"] = [
-      "a": spec(floats, 2...2), "b": spec(floats, 2...2), "c": spec(floats, 0...2), "output": spec(floats, 2...2),
-    ]
-    // Recurrent operators (decomposed in the builder); output0 is the hidden state.
-    func ranked(_ ranks: [String: Int]) -> [String: ArgumentSpec] { ranks.mapValues { spec(floats, $0...$0) } }
-    t["gru"] = ranked([
-      "input": 3, "weight": 3, "recurrentWeight": 3, "bias": 2, "recurrentBias": 2, "initialHiddenState": 3,
-      "output0": 3, "output1": 4,
-    ])
-    t["gruCell"] = ranked([
-      "input": 2, "weight": 2, "recurrentWeight": 2, "hiddenState": 2, "bias": 1, "recurrentBias": 1, "output": 2,
-    ])
-    t["lstm"] = ranked([
-      "input": 3, "weight": 3, "recurrentWeight": 3, "bias": 2, "recurrentBias": 2, "peepholeWeight": 2,
-      "initialHiddenState": 3, "initialCellState": 3, "output0": 3, "output1": 3, "output2": 4,
-    ])
-    t["lstmCell"] = ranked([
-      "input": 2, "weight": 2, "recurrentWeight": 2, "hiddenState": 2, "cellState": 2, "bias": 1, "recurrentBias": 1,
-      "peepholeWeight": 1, "output0": 2, "output1": 2,
-    ])
-    for op in ["conv2d", "convTranspose2d"] {
-      t[op] = [
-        "input": spec(floats, 4...4), "filter": spec(floats, 4...4), "bias": spec(floats, 1...1),
-        "output": spec(floats, 4...4),
-      ]
-    }
-    t["averagePool2d"] = unary(floats, 4...4)
-    t["l2Pool2d"] = unary(floats, 4...4)
-    t["maxPool2d"] = unary(all, 4...4)
-    for kind in ReduceKind.allCases {
-      switch kind {
-      case .l1, .sum, .sumSquare, .product: t[kind.rawValue] = unary(reducible)
-      case .max, .min: t[kind.rawValue] = unary(all)
-      default: t[kind.rawValue] = unary(floats)
-      }
-    }
-    for op in ["argMin", "argMax"] {
-      t[op] = ["input": spec(all, 1...maxRank), "output": spec([.int32, .int64])]
-    }
-    t["batchNormalization"] = [
-      "input": spec(floats, 1...maxRank), "mean": spec(floats, 1...1), "variance": spec(floats, 1...1),
-      "scale": spec(floats, 1...1), "bias": spec(floats, 1...1), "output": spec(floats, 1...maxRank),
-    ]
-    t["instanceNormalization"] = [
-      "input": spec(floats, 4...4), "scale": spec(floats, 1...1), "bias": spec(floats, 1...1),
-      "output": spec(floats, 4...4),
-    ]
-    t["layerNormalization"] = [
-      "input": spec(floats), "scale": spec(floats), "bias": spec(floats), "output": spec(floats),
-    ]
-    for op in ["reshape", "transpose", "expand", "tile", "reverse", "slice", "pad"] { t[op] = unary(all) }
-    t["concat"] = ["inputs": spec(all, 1...maxRank), "output": spec(all, 1...maxRank)]
-    t["split"] = ["input": spec(all, 1...maxRank), "outputs": spec(all, 1...maxRank)]
-    t["triangular"] = unary(all, 2...maxRank)
-    t["cumulativeSum"] = unary(reducible, 1...maxRank)
-    t["resample2d"] = unary([.float32, .float16, .uint8, .int8], 4...4)
-    t["quantizeLinear"] = [
-      "input": spec(floats), "scale": spec(floats), "zeroPoint": spec(quantized), "output": spec(quantized),
-    ]
-    t["dequantizeLinear"] = [
-      "input": spec(quantized), "scale": spec(floats), "zeroPoint": spec(quantized), "output": spec(floats),
-    ]
-    t["where"] = [
-      "condition": spec(uint8), "trueValue": spec(all), "falseValue": spec(all), "output": spec(all),
-    ]
-    t["gather"] = ["input": spec(all, 1...maxRank), "indices": spec(indices), "output": spec(all)]
-    t["gatherElements"] = [
-      "input": spec(all, 1...maxRank), "indices": spec(indices, 1...maxRank), "output": spec(all, 1...maxRank),
-    ]
-    t["gatherND"] = ["input": spec(all, 1...maxRank), "indices": spec(indices, 1...maxRank), "output": spec(all)]
-    t["scatterElements"] = [
-      "input": spec(all, 1...maxRank), "indices": spec(indices, 1...maxRank), "updates": spec(all, 1...maxRank),
-      "output": spec(all, 1...maxRank),
-    ]
-    t["scatterND"] = [
-      "input": spec(all, 1...maxRank), "indices": spec(indices, 1...maxRank), "updates": spec(all),
-      "output": spec(all, 1...maxRank),
-    ]
-    return t
-  }()
+  /// Per operator, per argument: derived from the declarations in ``OperatorRegistry``.
+  static var operators: [String: [String: ArgumentSpec]] { OperatorRegistry.supportLimits }
 }

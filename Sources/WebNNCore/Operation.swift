@@ -173,7 +173,7 @@ public struct Window2D: Sendable, Hashable {
 
 /// One operation of the IR: the operator with its operands and resolved options. This enum is
 /// the single source of truth a backend reads; output shapes live in the graph's operand table.
-public enum Operation: Sendable {
+public enum Operation: Sendable, Hashable {
   /// An element-wise operator of one input; the output has the input's shape.
   case unary(UnaryOperator, input: OperandID)
   /// An element-wise operator of two inputs, broadcast bidirectionally.
@@ -323,7 +323,7 @@ public enum Operation: Sendable {
 }
 
 /// One node of the graph: an operation, the operands it produces and the caller's label.
-public struct Node: Sendable {
+public struct Node: Sendable, Hashable {
   /// The operator with its operands and resolved options.
   public var operation: Operation
   /// The operands it produces, in order (several for `split`).

@@ -40,7 +40,11 @@ struct OpCheck {
   /// The operand belongs to this builder and fits the operator table's entry for `argument`.
   func operand(_ x: MLOperand, _ argument: String, tableKey: String? = nil) throws {
     guard x.builderID == builder.id else { throw error(argument, "the operand belongs to another MLGraphBuilder") }
-    guard let spec = OperatorTable.operators[op]?[tableKey ?? argument] else { return }
+    // Every operand argument is declared in the registry; a missing entry is a bug to report,
+    // never a check to skip.
+    guard let spec = OperatorTable.operators[op]?[tableKey ?? argument] else {
+      throw MLError(.unknownError, "\(name): \(tableKey ?? argument): the operator registry declares no such operand")
+    }
     guard spec.dataTypes.contains(x.dataType), builder.supportedTypes.contains(x.dataType) else {
       throw error(
         argument, "data type \(x.dataType.rawValue) is not supported (expected one of \(Self.list(spec.dataTypes)))")
