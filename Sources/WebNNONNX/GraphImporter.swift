@@ -27,7 +27,18 @@ final class GraphImporter {
   var foldedCount = 0
   var emittedCount = 0
 
+  /// The type int64 (and uint64) tensors take: themselves where the context supports them, else
+  /// the 32-bit types (token ids and indices fit).
+  let int64Type: MLOperandDataType
+  let uint64Type: MLOperandDataType
+  /// Whether gather-style operators take int64 indices on this context.
+  let int64Indices: Bool
+
   init(builder: MLGraphBuilder, options: ONNXImportOptions, opset: Int, directory: URL?) {
+    let limits = builder.context.opSupportLimits()
+    int64Type = limits.input.dataTypes.contains(.int64) ? .int64 : .int32
+    uint64Type = limits.input.dataTypes.contains(.uint64) ? .uint64 : .uint32
+    int64Indices = limits["gather"]?["indices"]?.dataTypes.contains(.int64) ?? false
     self.builder = builder
     self.options = options
     self.opset = opset
@@ -62,7 +73,7 @@ final class GraphImporter {
     case .operand(let operand, _): return operand
     case .constant(let tensor):
       if let operand = materialized[name] { return operand }
-      let operand = try tensor.constant(in: builder)
+      let operand = try tensor.constant(in: builder, as: webnnType(tensor.type, "a constant"))
       materialized[name] = operand
       return operand
     }
@@ -79,6 +90,15 @@ final class GraphImporter {
     switch try value(name) {
     case .operand(_, let type): type
     case .constant(let tensor): tensor.type
+    }
+  }
+
+  /// The WebNN type of an ONNX element type on this context.
+  func webnnType(_ type: ONNXElementType, _ what: String) throws -> MLOperandDataType {
+    switch try type.requireWebNNType(what) {
+    case .int64: int64Type
+    case .uint64: uint64Type
+    case let other: other
     }
   }
 

@@ -81,3 +81,40 @@ func onnxModelsMatchONNXRuntime() async throws {
   let model = try ONNXModel(serialized: ONNXTestModels.addConstant(rawBytes: 7))
   #expect(throws: ONNXImportError.self) { _ = try model.build(into: MLGraphBuilder(context)) }
 }
+
+/// Corrupted models (bytes overwritten, truncated) throw or import; none crashes the process.
+@Test func onnxCorruptedModelsNeverCrash() async throws {
+  let context = try await sharedContext()
+  let original = [UInt8](ONNXTestModels.convBatchNorm(sharedOutput: false))
+  var generator = SplitMix(state: 42)
+  var rejected = 0
+  for trial in 0..<2000 {
+    var bytes = original
+    if trial % 3 == 0 {
+      bytes = Array(bytes[..<Int.random(in: 0..<bytes.count, using: &generator)])
+    } else {
+      for _ in 0..<(1 + trial % 4) {
+        bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+      }
+    }
+    do {
+      let model = try ONNXModel(serialized: Data(bytes))
+      _ = try model.build(into: MLGraphBuilder(context), options: .init(dimensions: [:]))
+    } catch is ONNXImportError {
+      rejected += 1
+    }
+  }
+  #expect(rejected > 0)
+}
+
+/// A seeded generator, so that a failing corruption repeats.
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
