@@ -33,12 +33,13 @@ public enum GraphWeights: Sendable {
     }
   }
 
-  /// The weights file beside `graph`: `model.safetensors`, `<stem>.safetensors`,
-  /// `<stem>.weights` (with its manifest) or `model.weights`; nil when there is none.
+  /// The weights file beside `graph`: `<stem>.safetensors`, `<stem>.weights` (with its
+  /// manifest), `model.safetensors` or `model.weights`; nil when there is none. The files named
+  /// after the graph come first, so that several graphs can share a folder.
   public static func locate(besideGraph graph: URL) -> URL? {
     let folder = graph.deletingLastPathComponent()
     let stem = graph.deletingPathExtension().lastPathComponent
-    return ["model.safetensors", "\(stem).safetensors", "\(stem).weights", "model.weights"]
+    return ["\(stem).safetensors", "\(stem).weights", "model.safetensors", "model.weights"]
       .map { folder.appendingPathComponent($0) }
       .first { FileManager.default.fileExists(atPath: $0.path) }
   }
