@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Runs python with numpy, onnx and onnxruntime: the virtual environment .build/ort-venv (or
-# $WEBNN_ORT_VENV), created on first use and reinstalled when requirements.txt changes, so that
-# only the ONNX Runtime comparisons need Python packages.
+# Runs a Python script in the virtual environment .build/ort-venv (or $WEBNN_ORT_VENV), creating
+# it on first use and reinstalling when requirements.txt changes, so that only the ONNX Runtime
+# comparisons need Python packages. Usage: ort-python.sh SCRIPT [ARGS...]
+#
+# Exit status 3: no python3 venv module; 4: pip failed (no network?). The model tests skip on
+# these unless WEBNN_MODEL_TESTS=required.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 venv="${WEBNN_ORT_VENV:-$root/.build/ort-venv}"
 if ! cmp -s "$here/requirements.txt" "$venv/.requirements.txt" 2>/dev/null; then
-  echo "ort-python: setting up $venv (numpy, onnx, onnxruntime)" >&2
+  echo "ort-python: setting up $venv (numpy, onnx, onnxruntime; a few minutes the first time)" >&2
   if ! python3 -m venv "$venv"; then
     echo "ort-python: python3 -m venv failed; on Debian: apt-get install -y python3-venv" >&2
     exit 3
@@ -18,4 +21,6 @@ if ! cmp -s "$here/requirements.txt" "$venv/.requirements.txt" 2>/dev/null; then
   fi
   cp "$here/requirements.txt" "$venv/.requirements.txt"
 fi
-exec "$venv/bin/python" "$@"
+script="$1"
+shift
+exec "$venv/bin/python" "$script" "$@"
