@@ -6,10 +6,12 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "WebNN", targets: ["WebNN"]),
+    .library(name: "WebNNONNX", targets: ["WebNNONNX"]),
     .executable(name: "webnn", targets: ["webnn"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     .systemLibrary(
@@ -27,15 +29,20 @@ let package = Package(
     .target(name: "WebNN", dependencies: ["WebNNCore", "VulkanBackend"]),
     .target(name: "WPTConformance", dependencies: ["WebNNCore"], path: "tools/WPTConformance"),
     .target(name: "WebNNFormats", dependencies: ["WebNNCore"]),
+    .target(
+      name: "WebNNONNX",
+      dependencies: ["WebNNCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      exclude: ["Generated/README.md"]),
     .executableTarget(
       name: "webnn",
       dependencies: [
-        "WebNN", "WPTConformance", "WebNNFormats",
+        "WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "tools/webnn"),
     .testTarget(
-      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats"], path: "Tests/WebNNTests"),
+      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX"],
+      path: "Tests/WebNNTests"),
   ],
   swiftLanguageModes: [.v6]
 )

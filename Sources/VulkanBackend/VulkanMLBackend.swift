@@ -40,6 +40,58 @@ public struct VulkanBackendProvider: MLBackendProvider {
     }
   }
 
+  /// A report on every Vulkan device for `webnn devices`: type, memory heaps, the profile kernel
+  /// selection sees, int64 support, and which device each context option picks.
+  ///
+  /// ```swift
+  /// print(try VulkanBackendProvider.deviceReport())
+  /// ```
+  public static func deviceReport() throws -> String {
+    let instance = try VulkanInstance(validation: false)
+    return withExtendedLifetime(instance) {
+      let devices = instance.physicalDevices().map(DeviceInfo.init)
+      var lines: [String] = []
+      for (index, info) in devices.enumerated() {
+        lines.append(
+          "\(index): \(info.name) (\(info.typeName))" + (info.unsuitability.map { " - unusable: \($0)" } ?? ""))
+        var memory = VkPhysicalDeviceMemoryProperties()
+        vkGetPhysicalDeviceMemoryProperties(info.physical, &memory)
+        let heaps = withUnsafeBytes(of: memory.memoryHeaps) { raw in
+          (0..<Int(memory.memoryHeapCount)).map {
+            raw.load(fromByteOffset: $0 * MemoryLayout<VkMemoryHeap>.stride, as: VkMemoryHeap.self)
+          }
+        }
+        for (heapIndex, heap) in heaps.enumerated() {
+          let local = heap.flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT.rawValue != 0
+          lines.append(
+            "    memory heap \(heapIndex): \(String(format: "%.1f", Double(heap.size) / Double(1 << 30))) GiB\(local ? ", device-local" : "")"
+          )
+        }
+        lines.append("    int64 \(info.features.shaderInt64 != 0 ? "yes" : "no")")
+        lines += DeviceProfile(info).summary.split(separator: "\n").dropFirst().map { "  " + $0 }
+      }
+      let preferences: [(String, MLContextOptions)] = [
+        ("default", .init()), ("highPerformance", .init(powerPreference: .highPerformance)),
+        ("lowPower", .init(powerPreference: .lowPower)), ("accelerated: false", .init(accelerated: false)),
+      ]
+      lines.append("context options pick:")
+      for (label, options) in preferences {
+        let pick: String
+        do {
+          let chosen = try selectDevice(devices, options: options, override: nil)
+          pick = devices.firstIndex { $0.physical == chosen.physical }.map { "\($0): \(chosen.name)" } ?? chosen.name
+        } catch {
+          pick = "none (\(error))"
+        }
+        lines.append("  \(label): \(pick)")
+      }
+      if let override = ProcessInfo.processInfo.environment["WEBNN_VULKAN_DEVICE"], !override.isEmpty {
+        lines.append("  (WEBNN_VULKAN_DEVICE=\(override) overrides every preference)")
+      }
+      return lines.joined(separator: "\n")
+    }
+  }
+
   /// The ``DeviceProfile`` of every Vulkan device, in device order: what kernel selection sees.
   ///
   /// ```swift

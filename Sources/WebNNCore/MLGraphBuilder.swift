@@ -268,6 +268,30 @@ public final class MLGraphBuilder: Sendable {
   }
 }
 
+extension MLGraphBuilder {
+  /// The graph IR that ``build(_:)`` would compile for `outputs`, without building: what a
+  /// graph-file saver or a tool that inspects graphs reads. The builder stays usable.
+  ///
+  /// ```swift
+  /// let ir = try builder.graphIR(["y": y])
+  /// print(ir.nodes.count)
+  /// ```
+  ///
+  /// - Throws: ``MLError`` with kind `TypeError` for an empty output name or an operand of
+  ///   another builder.
+  public func graphIR(_ outputs: [String: MLOperand]) throws -> GraphIR {
+    for (name, operand) in outputs {
+      guard !name.isEmpty else { throw MLError.type("graphIR: outputs: an output name is empty") }
+      guard operand.builderID == id else {
+        throw MLError.type("graphIR: outputs[\(name)]: the operand belongs to another MLGraphBuilder")
+      }
+    }
+    var ir = state.withLock { $0.ir }
+    ir.outputs = outputs.sorted { $0.key < $1.key }.map { ($0.key, $0.value.id) }
+    return ir.prunedToOutputs()
+  }
+}
+
 extension GraphIR {
   /// Drops nodes no output depends on. Inputs stay (dispatch must still bind them).
   func prunedToOutputs() -> GraphIR {

@@ -14,8 +14,8 @@ struct WebNNTool: AsyncParsableCommand {
       compilations on exit, WEBNN_PROFILE=1 times every kernel.
       """,
     subcommands: [
-      DemoCommand.self, DevicesCommand.self, ConformanceCommand.self, ValidationCommand.self,
-      BenchCommandLine.self,
+      DemoCommand.self, DevicesCommand.self, InfoCommand.self, RunCommand.self, ConvertCommand.self,
+      BenchCommandLine.self, ConformanceCommand.self, ValidationCommand.self, CompareCommand.self,
     ]
   )
 
@@ -56,22 +56,28 @@ struct DemoCommand: AsyncParsableCommand {
 struct DevicesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "devices",
-    abstract: "List the Vulkan devices with the profile kernel selection sees.")
+    abstract: "List the Vulkan devices: type, memory, features, kernel profile, and what each power preference picks.")
 
-  func run() async throws {
-    let profiles = try VulkanBackendProvider.deviceProfiles()
-    for (line, profile) in zip(try VulkanBackendProvider.deviceList(), profiles) {
-      print(line)
-      print(profile.summary.split(separator: "\n").dropFirst().map { "  " + $0 }.joined(separator: "\n"))
-    }
-  }
+  func run() async throws { print(try VulkanBackendProvider.deviceReport()) }
 }
 
 /// `webnn bench`: the command-line face of ``BenchOptions``.
 struct BenchCommandLine: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Time microbenchmarks and whole networks, optionally side by side with ONNX Runtime.")
+    abstract: "Time microbenchmarks and whole networks, optionally side by side with ONNX Runtime.",
+    discussion: "With a MODEL (.webnn, .json or .onnx), times that model on seeded random inputs instead.")
+
+  @Argument(help: ArgumentHelp("A model file to time instead of the built-in benchmarks.", valueName: "model"))
+  var model: String?
+  @Option(
+    name: .customLong("dim"), parsing: .singleValue,
+    help: ArgumentHelp("With MODEL: fix a named dimension.", valueName: "name=size"))
+  var dimensions: [String] = []
+  @Option(
+    name: .customLong("input-shape"), parsing: .singleValue,
+    help: ArgumentHelp("With MODEL: fix an input's shape.", valueName: "name=d0,d1,..."))
+  var inputShapes: [String] = []
 
   @Option(
     help: ArgumentHelp("Run the benchmarks whose name contains one of these comma-separated texts.", valueName: "text"))
@@ -94,6 +100,13 @@ struct BenchCommandLine: AsyncParsableCommand {
   }
 
   func run() async throws {
+    if let model {
+      var modelOptions = try ModelOptions.parse([model])
+      modelOptions.dimensions = dimensions
+      modelOptions.inputShapes = inputShapes
+      try await BenchModelFile.run(modelOptions, runs: runs, warmup: warmup, jsonPath: jsonPath)
+      return
+    }
     var options = BenchOptions()
     options.filter = filter
     options.jsonPath = jsonPath
