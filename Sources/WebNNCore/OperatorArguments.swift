@@ -137,7 +137,13 @@ final class OperatorArguments {
 
   private func enumValue<T: RawRepresentable>(_ value: MLArgumentValue, _ name: String) throws -> T
   where T.RawValue == String {
-    guard case .string(let text) = value, let result = T(rawValue: text) else {
+    // A positional enum value in a JSON graph reads back as an operand name: the same text.
+    let text: String? =
+      switch value {
+      case .string(let text), .operand(let text): text
+      default: nil
+      }
+    guard let text, let result = T(rawValue: text) else {
       throw error(name, "\(value) is not a valid \(T.self) value")
     }
     return result
