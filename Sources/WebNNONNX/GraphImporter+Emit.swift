@@ -50,8 +50,9 @@ extension GraphImporter {
     case "If": try convertIf(node)
     case "ConstantOfShape", "Range":
       throw node.unsupported("a shape or bounds computed at run time; WebNN needs them at build time")
-    case "Loop", "Scan":
-      throw node.unsupported("\(node.op) (loops are not converted; only If with a condition known at import is)")
+    case "Loop": try convertLoop(node)
+    case "Scan":
+      throw node.unsupported("Scan (converted loops are Loop and If with trip counts and conditions known at import)")
     default:
       throw node.unsupported("operator \(node.op) (opset \(node.opset))")
     }

@@ -391,6 +391,40 @@ case("if_constant_condition", None, [("x", x([2, 3]))], nodes=[
     helper.make_node("Greater", ["n", "five"], ["cond"]),
     helper.make_node("If", ["cond"], ["y"], then_branch=if_then, else_branch=if_else)])
 
+# Loops with a trip count and conditions known at import are unrolled: the body reads an outer
+# value (x), carries v, and emits a scan output per iteration.
+def loop_body(condition_node):
+    return helper.make_graph(
+        [helper.make_node("Add", ["v_in", "x"], ["v_out"]),
+         helper.make_node("Mul", ["v_out", "v_out"], ["sq"]),
+         condition_node],
+        "body",
+        [helper.make_tensor_value_info("i", I64, []), helper.make_tensor_value_info("c_in", B, []),
+         helper.make_tensor_value_info("v_in", F, [2, 3])],
+        [helper.make_tensor_value_info("c_out", B, []), helper.make_tensor_value_info("v_out", F, [2, 3]),
+         helper.make_tensor_value_info("sq", F, [2, 3])])
+
+
+case("loop_trip_count", None, [("x", x([2, 3])), ("v0", x([2, 3]))], outputs=("y", "s"), nodes=[
+    helper.make_node("Constant", [], ["m"], value=numpy_helper.from_array(c(3))),
+    helper.make_node("Loop", ["m", "", "v0"], ["y", "s"],
+                     body=loop_body(helper.make_node("Identity", ["c_in"], ["c_out"])))])
+case("loop_condition_from_iteration", None, [("x", x([2, 3])), ("v0", x([2, 3]))], outputs=("y", "s"), nodes=[
+    helper.make_node("Constant", [], ["m"], value=numpy_helper.from_array(c(10))),
+    helper.make_node("Constant", [], ["go"], value=numpy_helper.from_array(np.array(True))),
+    helper.make_node("Loop", ["m", "go", "v0"], ["y", "s"],
+                     body=helper.make_graph(
+                         [helper.make_node("Add", ["v_in", "x"], ["v_out"]),
+                          helper.make_node("Mul", ["v_out", "v_out"], ["sq"]),
+                          helper.make_node("Constant", [], ["two"], value=numpy_helper.from_array(c(2))),
+                          helper.make_node("Less", ["i", "two"], ["c_out"])],
+                         "body",
+                         [helper.make_tensor_value_info("i", I64, []), helper.make_tensor_value_info("c_in", B, []),
+                          helper.make_tensor_value_info("v_in", F, [2, 3])],
+                         [helper.make_tensor_value_info("c_out", B, []),
+                          helper.make_tensor_value_info("v_out", F, [2, 3]),
+                          helper.make_tensor_value_info("sq", F, [2, 3])]))])
+
 
 def main():
     out = sys.argv[1]
