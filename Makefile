@@ -135,7 +135,7 @@ fuzz-run:
 	    $$(test -d tools/fuzz/regressions/$$t && echo tools/fuzz/regressions/$$t) \
 	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_OPTIONS) \
 	    $$([ $$t = builder ] && echo -detect_leaks=0) -artifact_prefix=.build-fuzz/artifacts/$$t/ \
-	    2>&1 | tee .build-fuzz/fuzz-$$t.log | grep -v -E '^#[0-9]+ +(NEW|REDUCE|pulse)'; \
+	    2>&1 | tee .build-fuzz/fuzz-$$t.log | grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)'; \
 	  rc=$${PIPESTATUS[0]}; echo "== fuzz $$t: $$((SECONDS - start)) s (exit $$rc)"; \
 	  [ $$rc -eq 0 ] || exit $$rc; \
 	done

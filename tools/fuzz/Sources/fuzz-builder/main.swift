@@ -1,8 +1,28 @@
 import FuzzSupport
 import WebNN
 
-/// The Vulkan context on this machine's first device (lavapipe without a GPU), made once.
-let context: MLContext = try! blocking { try await ML().createContext() }
+/// The Vulkan context on this machine's first device (lavapipe without a GPU), replaced by a
+/// fresh one every `inputsPerContext` inputs: a device keeps every pipeline it ever created
+/// until it is destroyed, and thousands of random graphs make thousands of distinct kernels
+/// (RELIABILITY.md: the growth this caused in one long run), so one context per run would
+/// measure that cache rather than what each input leaves behind.
+final class ContextHolder: @unchecked Sendable {
+  // Only the fuzzing thread touches it, one input at a time.
+  static let inputsPerContext = 2000
+  private var current: MLContext?
+  private var inputs = 0
+
+  func next() -> MLContext {
+    inputs += 1
+    if let current, inputs <= Self.inputsPerContext { return current }
+    current?.destroy()
+    inputs = 1
+    let fresh = try! blocking { try await ML().createContext() }
+    current = fresh
+    return fresh
+  }
+}
+let contexts = ContextHolder()
 
 /// Graphs whose tensors together stay under this are built and dispatched; larger ones only
 /// go through the builder's checks.
@@ -14,6 +34,7 @@ let runLimit = 1 << 20
 /// dispatch on the device and read every output back.
 func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   var maker = ArgumentMaker(data: FuzzData(Array(bytes(data, size))))
+  let context = contexts.next()
   let builder = MLGraphBuilder(context)
   var operands: [String: MLOperand] = [:]
   var inputs: [String: MLOperandDescriptor] = [:]
@@ -55,12 +76,15 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     last = results
   }
-  run(builder, inputs: inputs, outputs: last, data: &maker.data)
+  run(context, builder, inputs: inputs, outputs: last, data: &maker.data)
   return 0
 }
 
 /// Builds the graph of `outputs` and dispatches it once on inputs of fuzz bytes, if it is small.
-func run(_ builder: MLGraphBuilder, inputs: [String: MLOperandDescriptor], outputs: [MLOperand], data: inout FuzzData) {
+func run(
+  _ context: MLContext, _ builder: MLGraphBuilder, inputs: [String: MLOperandDescriptor], outputs: [MLOperand],
+  data: inout FuzzData
+) {
   guard !outputs.isEmpty else { return }
   let descriptors = Array(inputs.values) + outputs.map(\.descriptor)
   guard descriptors.map(\.byteLength).reduce(0, +) <= runLimit else { return }
