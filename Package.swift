@@ -31,6 +31,7 @@ let package = Package(
     .target(name: "WebNN", dependencies: ["WebNNCore", "VulkanBackend"]),
     .target(name: "WPTConformance", dependencies: ["WebNNCore"], path: "tools/WPTConformance"),
     .target(name: "WebNNFormats", dependencies: ["WebNNCore"]),
+    .target(name: "WebNNModels", dependencies: ["WebNNCore", "WebNNFormats"]),
     .target(
       name: "WebNNONNX",
       dependencies: ["WebNNCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -38,13 +39,13 @@ let package = Package(
     .executableTarget(
       name: "webnn",
       dependencies: [
-        "WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX",
+        "WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX", "WebNNModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "tools/webnn"),
     .testTarget(
-      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX"],
-      path: "Tests/WebNNTests"),
+      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX", "WebNNModels"],
+      path: "Tests/WebNNTests", exclude: ["Data"]),
   ],
   swiftLanguageModes: [.v6]
 )

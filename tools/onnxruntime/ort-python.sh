@@ -2,6 +2,9 @@
 # Runs a Python script in the virtual environment .build/ort-venv (or $WEBNN_ORT_VENV), creating
 # it on first use and reinstalling when requirements.txt changes, so that only the ONNX Runtime
 # comparisons need Python packages. Usage: ort-python.sh SCRIPT [ARGS...]
+#
+# Exit status 3: no python3 venv module; 4: pip failed (no network?). The model tests skip on
+# these unless WEBNN_MODEL_TESTS=required.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -10,9 +13,12 @@ if ! cmp -s "$here/requirements.txt" "$venv/.requirements.txt" 2>/dev/null; then
   echo "ort-python: setting up $venv (numpy, onnx, onnxruntime; a few minutes the first time)" >&2
   if ! python3 -m venv "$venv"; then
     echo "ort-python: python3 -m venv failed; on Debian: apt-get install -y python3-venv" >&2
-    exit 1
+    exit 3
   fi
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt" >&2
+  if ! "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt" >&2; then
+    echo "ort-python: pip install failed (is PyPI reachable?)" >&2
+    exit 4
+  fi
   cp "$here/requirements.txt" "$venv/.requirements.txt"
 fi
 script="$1"

@@ -157,13 +157,9 @@ struct CompareCommand: AsyncParsableCommand {
 
   static func runONNXRuntime(_ arguments: [String]) throws {
     let relative = "tools/onnxruntime/ort-python.sh"
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    let packageRoot = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let roots = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), packageRoot]
-    guard
-      let root = roots.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent(relative).path) }
-      )
-    else { throw ValidationError("\(relative) not found (run from the package root)") }
+    guard let root = PackageFiles.root(holding: relative) else {
+      throw ValidationError("\(relative) not found beside the webnn executable or in the current folder")
+    }
     if isatty(2) != 0 {
       FileHandle.standardError.write(Data("compare: running the model in ONNX Runtime...\n".utf8))
     }

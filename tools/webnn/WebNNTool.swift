@@ -14,7 +14,7 @@ struct WebNNTool: AsyncParsableCommand {
       compilations on exit, WEBNN_PROFILE=1 times every kernel.
       """,
     subcommands: [
-      DemoCommand.self, DevicesCommand.self, InfoCommand.self, RunCommand.self, ConvertCommand.self,
+      EmbedCommand.self, DemoCommand.self, DevicesCommand.self, InfoCommand.self, RunCommand.self, ConvertCommand.self,
       BenchCommandLine.self, ConformanceCommand.self, ValidationCommand.self, CompareCommand.self,
     ]
   )
