@@ -102,3 +102,47 @@ docs:
 	$(DOCC) convert Sources/WebNNCore/WebNNCore.docc --additional-symbol-graph-dir .build-docs/symbols \
 	  --fallback-display-name WebNNCore --fallback-bundle-identifier WebNNCore \
 	  --output-path .build-docs/WebNNCore.doccarchive
+
+# libFuzzer targets (tools/fuzz): the .webnn text parser, the JSON graph reader, the safetensors,
+# ONNX and .npy readers, and random builder calls that run what builds. Everything they call is
+# built with AddressSanitizer and coverage instrumentation into .build-fuzz and linked with
+# libFuzzer's no-main runtime from the toolchain. RELIABILITY.md has the figures.
+FUZZ_TARGETS := webnn-text json-graph safetensors onnx npy builder
+FUZZ_RUNTIME = $(shell $(SWIFT) -print-target-info | sed -n 's/.*"runtimeResourcePath": "\(.*\)".*/\1/p')/clang/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a
+FUZZ_BUILD = --package-path tools/fuzz --scratch-path .build-fuzz -c release --sanitize=address \
+	-Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+	-Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
+# Seconds per target for fuzz-smoke (CI) and fuzz-long; libFuzzer options for both.
+FUZZ_SECONDS ?= 60
+FUZZ_OPTIONS ?= -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1
+# The builder target runs graphs on the Vulkan driver, which is not instrumented and frees some of
+# its objects after the input has returned: leak detection is off for it (-detect_leaks=0), and
+# on for the readers.
+# A crash report from libFuzzer, not Swift's backtracer: the input is then saved under
+# .build-fuzz/artifacts.
+FUZZ_ENV := SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/tools/fuzz/lsan.supp
+
+.PHONY: fuzz fuzz-smoke fuzz-run
+
+fuzz: deps
+	@$(call timed,fuzz build,$(SWIFT) build $(FUZZ_BUILD))
+
+# Each target for FUZZ_SECONDS from its committed seed corpus (tools/fuzz/corpus/NAME) and its
+# regressions (tools/fuzz/regressions/NAME: hostile files, past crashes); what it finds goes to
+# .build-fuzz/corpus/NAME, so the committed files stay as they are. FUZZ=NAME runs one.
+FUZZ ?= $(FUZZ_TARGETS)
+fuzz-run:
+	@for t in $(FUZZ); do \
+	  mkdir -p .build-fuzz/corpus/$$t .build-fuzz/artifacts/$$t; \
+	  start=$$SECONDS; \
+	  $(FUZZ_ENV) .build-fuzz/release/fuzz-$$t .build-fuzz/corpus/$$t tools/fuzz/corpus/$$t \
+	    $$(test -d tools/fuzz/regressions/$$t && echo tools/fuzz/regressions/$$t) \
+	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_OPTIONS) \
+	    $$([ $$t = builder ] && echo -detect_leaks=0) -artifact_prefix=.build-fuzz/artifacts/$$t/ \
+	    2>&1 | tee .build-fuzz/fuzz-$$t.log | grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)'; \
+	  rc=$${PIPESTATUS[0]}; echo "== fuzz $$t: $$((SECONDS - start)) s (exit $$rc)"; \
+	  [ $$rc -eq 0 ] || exit $$rc; \
+	done
+
+fuzz-smoke: fuzz
+	@$(MAKE) --no-print-directory fuzz-run

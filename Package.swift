@@ -7,6 +7,8 @@ let package = Package(
   products: [
     .library(name: "WebNN", targets: ["WebNN"]),
     .library(name: "WebNNONNX", targets: ["WebNNONNX"]),
+    // The file readers, also for the fuzz targets in tools/fuzz.
+    .library(name: "WebNNFormats", targets: ["WebNNFormats"]),
     .executable(name: "webnn", targets: ["webnn"]),
   ],
   dependencies: [

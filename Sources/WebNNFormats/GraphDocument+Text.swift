@@ -249,7 +249,10 @@ struct GraphTextParser {
     return result
   }
 
-  mutating func value() throws -> MLArgumentValue {
+  /// A value; lists nest at most 256 deep, as in the JSON form, so that a hostile file cannot
+  /// exhaust the stack.
+  mutating func value(depth: Int = 0) throws -> MLArgumentValue {
+    guard depth < 256 else { throw error("lists nested deeper than 256 levels") }
     let token = next()
     switch token.kind {
     case .identifier("true"): return .bool(true)
@@ -261,7 +264,7 @@ struct GraphTextParser {
     case .symbol("["):
       var items: [MLArgumentValue] = []
       if accept("]") { return .array(items) }
-      repeat { items.append(try value()) } while accept(",")
+      repeat { items.append(try value(depth: depth + 1)) } while accept(",")
       try expect("]", "after the list")
       return .array(items)
     default: throw error("expected a value", at: token)

@@ -125,12 +125,22 @@ public struct GraphLoader {
         }
         bytes = borrowed
       case .scalar(let value):
+        // The declaration alone sizes the fill: refuse what the device cannot hold before
+        // allocating it.
+        let limit = builder.context.opSupportLimits().maxTensorByteLength
+        guard declared.byteLength <= limit else {
+          throw fail(
+            "constant \(constant.name): \(declared) is \(declared.byteLength) bytes, over maxTensorByteLength \(limit)")
+        }
         let element = MLNumber(value).bytes(as: declared.dataType)
         if declared.dataType.bitWidth == 4 {
           let nibble = element.first.map { $0 & 0x0F } ?? 0
           bytes = MLConstantBytes([UInt8](repeating: nibble | nibble << 4, count: declared.byteLength))
         } else {
-          bytes = MLConstantBytes([[UInt8]](repeating: element, count: declared.elementCount).flatMap { $0 })
+          var filled: [UInt8] = []
+          filled.reserveCapacity(declared.byteLength)
+          for _ in 0..<declared.elementCount { filled.append(contentsOf: element) }
+          bytes = MLConstantBytes(filled)
         }
       case .bytes(let inline):
         guard inline.count == declared.byteLength else {

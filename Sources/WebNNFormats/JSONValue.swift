@@ -241,6 +241,8 @@ struct JSONParser {
           {
             index += 2
             let low = try hex4()
+            // A high surrogate must be followed by a low one (DC00 to DFFF).
+            guard (0xDC00..<0xE000).contains(low) else { throw error("an invalid \\u escape (unpaired surrogate)") }
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
           }
           guard let scalar = Unicode.Scalar(code) else { throw error("an invalid \\u escape") }

@@ -148,6 +148,8 @@ final class GraphImporter {
     guard node.proto.domain.isEmpty || node.proto.domain == "ai.onnx" else {
       throw node.unsupported("operator domain \"\(node.proto.domain)\"")
     }
+    // Every operator has at least one output; the converters name outputs[0] without checking.
+    guard !node.outputs.isEmpty else { throw node.invalid("has no outputs") }
     if let results = try fold(node) {
       for (name, tensor) in zip(node.outputs, results) where !name.isEmpty { set(name, tensor) }
       foldedCount += 1
