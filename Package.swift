@@ -8,6 +8,8 @@ let package = Package(
     .library(name: "WebNN", targets: ["WebNN"]),
     .library(name: "WebNNONNX", targets: ["WebNNONNX"]),
     .executable(name: "webnn", targets: ["webnn"]),
+    // The C API (include/webnn.h) as libwebnn_c.so, which the Python package loads.
+    .library(name: "webnn_c", type: .dynamic, targets: ["WebNNC"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +35,7 @@ let package = Package(
       name: "WebNNONNX",
       dependencies: ["WebNNCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       exclude: ["Generated/README.md"]),
+    .target(name: "WebNNC", dependencies: ["WebNN", "WebNNFormats", "WebNNONNX"]),
     .executableTarget(
       name: "webnn",
       dependencies: [
