@@ -96,7 +96,7 @@ python-test-run:
 	test -x $(PY_VENV)/bin/python || python3 -m venv $(PY_VENV)
 	$(PY_VENV)/bin/pip install --quiet -r python/requirements-test.txt
 	WEBNN_LIBRARY=$(CURDIR)/$(CAPI_LIB) $(PY_VENV)/bin/pip install --quiet --no-build-isolation ./python
-	cd python && WEBNN_WPT_DIR=$(abspath $(or $(WEBNN_WPT_DIR),../shared/wpt)) ../$(PY_VENV)/bin/python -m pytest -q tests
+	WEBNN_WPT_DIR=$(abspath $(or $(WEBNN_WPT_DIR),../shared/wpt)) $(PY_VENV)/bin/pytest -q python/tests
 
 wpt: deps
 	$(SWIFT) build -c release --product webnn

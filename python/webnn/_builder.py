@@ -17,7 +17,7 @@ from ._lib import check, lib
 
 def snake(name: str) -> str:
     """conv2d, reduceLogSumExp -> reduce_log_sum_exp, isNaN -> is_nan, scatterND -> scatter_nd."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.replace("NaN", "Nan")).lower()
 
 
 # pywebnn's positional order of options where it differs from the specification's.
