@@ -230,7 +230,7 @@ def _pad(self, input, beginning_padding=None, ending_padding=None, mode=None, va
             raise MLTypeError("pad: padding must list a beginning and an ending per axis")
         beginning_padding, ending_padding = flat[: len(flat) // 2], flat[len(flat) // 2:]
     return self._call("pad", {"input": input, "beginningPadding": beginning_padding,
-                              "endingPadding": ending_padding, "mode": mode, "value": value, "label": label})
+                              "endingPadding": ending_padding, "mode": mode, "value": value, "label": label})[0]
 
 
 MLGraphBuilder.pad = _pad
