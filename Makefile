@@ -43,7 +43,7 @@ deps:
 	echo "deps: installing$$missing"; \
 	$(call timed,apt-get install,apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing)
 
-# `make bench` also needs python3-venv: its ONNX Runtime comparison installs numpy, onnx and
+# `make bench` and `make test` also need python3-venv: their ONNX Runtime comparisons install numpy, onnx and
 # onnxruntime (tools/onnxruntime/requirements.txt) into .build/ort-venv on first use.
 bench-deps:
 	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) python3-venv"
@@ -57,7 +57,7 @@ demo: deps
 # guard region after every buffer (WEBNN_GUARD), then the benchmark smoke (correctness only).
 # The Khronos validation layer is on throughout, and any message it prints (or a written guard)
 # is a failure.
-test: deps
+test: bench-deps
 	@$(call timed,swift format lint,$(SWIFT) format lint --strict --recursive Sources tools Tests Package.swift)
 	@$(call timed,build,$(SWIFT) build -c release --build-tests $(TEST_FLAGS))
 	@$(call timed,swift test,WEBNN_VALIDATION=1 $(SWIFT) test -c release --skip-build $(TEST_FLAGS))

@@ -5,7 +5,8 @@ final class OperatorArguments {
   let call: OperatorCall
   let builder: MLGraphBuilder
   private let resolve: (String) throws -> MLOperand
-  private var read: Set<String> = []
+  /// The parameters the decoder has read so far.
+  private(set) var readNames: Set<String> = []
 
   init(call: OperatorCall, builder: MLGraphBuilder, resolve: @escaping (String) throws -> MLOperand) {
     self.call = call
@@ -26,7 +27,7 @@ final class OperatorArguments {
       throw MLError(
         .unknownError, "\(call.schema.name): the registry decodes \(name), which the schema does not declare so")
     }
-    read.insert(name)
+    readNames.insert(name)
     return call.arguments[name]
   }
 
@@ -37,7 +38,7 @@ final class OperatorArguments {
 
   /// Fails when an argument was given that no decoder step read.
   func finish() throws {
-    let unread = Set(call.arguments.keys).subtracting(read).subtracting(["label"])
+    let unread = Set(call.arguments.keys).subtracting(readNames).subtracting(["label"])
     guard unread.isEmpty else {
       throw MLError(
         .unknownError, "\(call.schema.name): the registry declares but does not decode \(unread.sorted())")
@@ -136,7 +137,13 @@ final class OperatorArguments {
 
   private func enumValue<T: RawRepresentable>(_ value: MLArgumentValue, _ name: String) throws -> T
   where T.RawValue == String {
-    guard case .string(let text) = value, let result = T(rawValue: text) else {
+    // A positional enum value in a JSON graph reads back as an operand name: the same text.
+    let text: String? =
+      switch value {
+      case .string(let text), .operand(let text): text
+      default: nil
+      }
+    guard let text, let result = T(rawValue: text) else {
       throw error(name, "\(value) is not a valid \(T.self) value")
     }
     return result

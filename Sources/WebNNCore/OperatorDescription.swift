@@ -64,7 +64,10 @@ struct DescriptionWriter {
   /// A float option as the IR holds it (already cast to the operand's type), left out when it
   /// equals the default cast the same way.
   mutating func real(_ key: String, _ value: Double, default defaultValue: Double, as type: MLOperandDataType) {
-    if value != MLNumber.double(defaultValue).cast(to: type).doubleValue { named[key] = .number(value) }
+    guard value != MLNumber.double(defaultValue).cast(to: type).doubleValue else { return }
+    // A finite option beyond the type's range casts to infinity, which the builder refuses as an
+    // option; the largest finite Double casts to the same infinity.
+    named[key] = .number(value.isInfinite ? (value < 0 ? -.greatestFiniteMagnitude : .greatestFiniteMagnitude) : value)
   }
 
   mutating func write(_ operation: Operation) {

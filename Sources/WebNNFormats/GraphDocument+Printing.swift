@@ -24,7 +24,6 @@ extension GraphDocument {
     }
     lines.append("  }")
     lines.append("  nodes {")
-    var renamed: [String] = []
     for node in nodes {
       let results =
         node.outputsAreList || node.outputs.count != 1 ? "[\(node.outputs.joined(separator: ", "))]" : node.outputs[0]
@@ -33,13 +32,16 @@ extension GraphDocument {
         + node.named.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.format(value: $0.value))" }
       lines.append("    \(results) = \(node.op)(\(arguments.joined(separator: ", ")));")
     }
-    // The text form names outputs by their operands; an output read by another name gets one.
-    for output in outputs where output.name != output.operand {
-      lines.append("    \(output.name) = identity(\(output.operand));")
-      renamed.append(output.name)
+    // The text form names outputs by their operands: an output read by another name gets an
+    // identity node of that name, made an identifier if it is not one.
+    var outputNames: [String] = []
+    for output in outputs {
+      let name = GraphSaver.identifier(output.name)
+      if name != output.operand { lines.append("    \(name) = identity(\(output.operand));") }
+      outputNames.append(name)
     }
     lines.append("  }")
-    lines.append("  outputs { \(outputs.map(\.name).joined(separator: ", ")); }")
+    lines.append("  outputs { \(outputNames.joined(separator: ", ")); }")
     lines.append("}")
     return lines.joined(separator: "\n") + "\n"
   }

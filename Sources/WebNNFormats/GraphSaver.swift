@@ -40,8 +40,15 @@ public struct GraphSaver {
     }
     for (inputName, operand) in ir.inputs { names[operand] = claim(inputName, fallback: "input") }
     // An output's operand takes the output's name when nothing else has named it.
-    for (outputName, operand) in ir.outputs where names[operand] == nil {
-      names[operand] = claim(outputName, fallback: "output")
+    // The text form reads outputs by identifiers, so an output name becomes one (`461` → `_461`).
+    var outputNames: [String: String] = [:]
+    for (outputName, operand) in ir.outputs {
+      if names[operand] == nil {
+        names[operand] = claim(outputName, fallback: "output")
+        outputNames[outputName] = names[operand]
+      } else {
+        outputNames[outputName] = claim(outputName, fallback: "output")
+      }
     }
     var document = GraphDocument(name: name)
     var weights: [Weight] = []
@@ -70,7 +77,7 @@ public struct GraphSaver {
           op: call.op, positional: call.positional, named: call.named, outputs: node.outputs.map { names[$0]! },
           outputsAreList: node.outputs.count > 1 || Self.returnsList(call.op)))
     }
-    document.outputs = ir.outputs.map { .init(name: $0.name, operand: names[$0.operand]!) }
+    document.outputs = ir.outputs.map { .init(name: outputNames[$0.name]!, operand: names[$0.operand]!) }
     return (document, weights)
   }
 

@@ -16,7 +16,7 @@ extension GraphImporter {
   }
 
   func reshapeTarget(_ node: ONNXNode) throws -> [Int] {
-    let input = try shape(node.inputs[0])
+    let input = try shape(try node.required(0))
     let target: [Int]
     if let shape = node.ints("shape") {
       target = shape  // Reshape-1 and -4 carried the shape as an attribute
@@ -28,7 +28,7 @@ extension GraphImporter {
   }
 
   func sliceAxes(_ node: ONNXNode) throws -> [ShapeRules.SliceAxis] {
-    let input = try shape(node.inputs[0])
+    let input = try shape(try node.required(0))
     if node.opset < 10 {
       guard let starts = node.ints("starts"), let ends = node.ints("ends") else {
         throw node.invalid("Slice without starts or ends")
@@ -48,31 +48,32 @@ extension GraphImporter {
   /// `Unsqueeze` axes: attribute before opset 13, input after.
   func unsqueezeShape(_ node: ONNXNode) throws -> [Int] {
     guard let axes = try axesArgument(node, input: 1) else { throw node.invalid("Unsqueeze without axes") }
-    return try ShapeRules.unsqueeze(try shape(node.inputs[0]), axes: axes)
+    return try ShapeRules.unsqueeze(try shape(try node.required(0)), axes: axes)
   }
 
   func squeezeShape(_ node: ONNXNode) throws -> [Int] {
-    try ShapeRules.squeeze(try shape(node.inputs[0]), axes: try axesArgument(node, input: 1))
+    try ShapeRules.squeeze(try shape(try node.required(0)), axes: try axesArgument(node, input: 1))
   }
 
   /// The output shape of `Expand`: ONNX broadcasts both ways (WebNN's expand one way).
   func expandShape(_ node: ONNXNode) throws -> [Int] {
     guard let name = node.input(1) else { throw node.invalid("Expand without a shape") }
     let target = try requireConstant(name, "the target shape").intValues
-    return try ShapeRules.broadcast(try shape(node.inputs[0]), target)
+    return try ShapeRules.broadcast(try shape(try node.required(0)), target)
   }
 
   func tileRepeats(_ node: ONNXNode) throws -> [Int] {
     guard let name = node.input(1) else { throw node.invalid("Tile without repeats") }
     let repeats = try requireConstant(name, "repeats").intValues
-    guard repeats.count == (try shape(node.inputs[0])).count, repeats.allSatisfy({ $0 >= 0 }) else {
+    guard repeats.count == (try shape(try node.required(0))).count, repeats.allSatisfy({ $0 >= 0 && $0 <= 1 << 31 })
+    else {
       throw node.invalid("Tile repeats \(repeats) do not match the input rank")
     }
     return repeats
   }
 
   func transposePermutation(_ node: ONNXNode) throws -> [Int] {
-    let rank = try shape(node.inputs[0]).count
+    let rank = try shape(try node.required(0)).count
     let permutation = node.ints("perm") ?? Array((0..<rank).reversed())
     guard permutation.sorted() == Array(0..<rank) else {
       throw node.invalid("Transpose perm \(permutation) is not a permutation of rank \(rank)")

@@ -81,6 +81,7 @@ extension GraphImporter {
     {
       (filterTensor, biasTensor) = try foldBatchNormalization(bn, filter: filter, bias: biasTensor)
       output = bn.output[0]
+      fusedAway.insert(node.outputs[0])
       handled.formUnion(bn.output.filter { !$0.isEmpty })
     }
     var filter = try filterTensor.map { try $0.constant(in: builder) } ?? (try operand(wName))

@@ -225,7 +225,7 @@ extension GraphImporter {
       target = try castTarget(node)
     }
     let x = try operand(name)
-    let dataType = try target.requireWebNNType("the Cast target")
+    let dataType = try webnnType(target, "the Cast target")
     let result: MLOperand
     if target == .bool {
       result = try builder.notEqual(x, try scalar(0, like: x))

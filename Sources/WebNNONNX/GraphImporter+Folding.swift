@@ -8,14 +8,14 @@ extension GraphImporter {
     switch node.op {
     case "Shape":
       // Shapes are static in WebNN, so Shape always folds.
-      let shape = try shape(node.inputs[0])
+      let shape = try shape(try node.required(0))
       let rank = shape.count
       func clampedAxis(_ a: Int) -> Int { min(max(a < 0 ? a + rank : a, 0), rank) }
       let start = clampedAxis(node.int("start", default: 0))
       let end = clampedAxis(node.int("end", default: rank))
       return [HostTensor.vector(start < end ? shape[start..<end].map { Int64($0) } : [])]
     case "Size":
-      return [HostTensor.scalar(Int64(try shape(node.inputs[0]).reduce(1, *)))]
+      return [HostTensor.scalar(Int64(try shape(try node.required(0)).reduce(1, *)))]
     case "Constant":
       return [try constantAttribute(node)]
     default: break
@@ -27,8 +27,12 @@ extension GraphImporter {
       (try? checkedCount(shape, "")).map { $0 <= options.maxFoldedElements } ?? false
     }
     let inputs = node.inputs.map { constant($0) }
-    let x = inputs[0]!
-    guard fits(x.shape) else { return nil }
+    guard let x = inputs.first ?? nil, fits(x.shape) else { return nil }
+    // Input `i`, which the operator requires.
+    func known(_ i: Int) throws -> HostTensor {
+      guard i < inputs.count, let t = inputs[i] else { throw node.invalid("\(node.op) needs input \(i)") }
+      return t
+    }
 
     let result: HostTensor
     switch node.op {
@@ -37,7 +41,7 @@ extension GraphImporter {
       guard !node.hasOutput(1) else { return nil }
       result = x
     case "Cast": result = x.cast(to: try castTarget(node))
-    case "CastLike": result = x.cast(to: inputs[1]!.type)
+    case "CastLike": result = x.cast(to: try known(1).type)
     case "Reshape": result = x.reshaped(try reshapeTarget(node))
     case "Flatten": result = x.reshaped(try ShapeRules.flatten(x.shape, axis: node.int("axis", default: 1)))
     case "Squeeze": result = x.reshaped(try squeezeShape(node))
@@ -50,16 +54,16 @@ extension GraphImporter {
       result = try HostTensor.concatenated(parts, axis: axis)
     case "Gather":
       let axis = try ShapeRules.axis(node.int("axis", default: 0), rank: x.shape.count)
-      result = try x.gathered(inputs[1]!, axis: axis)
+      result = try x.gathered(try known(1), axis: axis)
     case "Expand":
       let shape = try expandShape(node)
       guard fits(shape) else { return nil }
       result = x.broadcast(to: shape)
     case "Tile":
       let repeats = try tileRepeats(node)
-      guard fits(zip(x.shape, repeats).map { $0 * $1 }) else { return nil }
+      guard fits(zip(x.shape, repeats).map { $0 * $1 }) else { return nil }  // repeats ≤ 2^31 each
       result = x.tiled(repeats)
-    case "Where": result = try inputs[1]!.selecting(x, inputs[2]!)
+    case "Where": result = try known(1).selecting(x, try known(2))
     case "ConstantOfShape":
       let shape = x.intValues
       guard fits(shape) else { return nil }
@@ -69,7 +73,7 @@ extension GraphImporter {
       guard fill.count == 1 else { throw node.invalid("ConstantOfShape value must have one element") }
       result = fill.reshaped([1]).broadcast(to: shape).reshaped(shape)
     case "Range":
-      result = try range(x, inputs[1]!, inputs[2]!)
+      result = try range(x, try known(1), try known(2))
     case "Add", "Sub", "Mul", "Div", "Pow", "Mod", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
       "And", "Or", "Xor":
       let ops: [String: HostTensor.Binary] = [
@@ -79,8 +83,9 @@ extension GraphImporter {
       ]
       var op = ops[node.op] ?? .mod
       if node.op == "Mod" && (node.int("fmod", default: 0) != 0 || x.isFloat) { op = .fmod }
-      guard fits(try ShapeRules.broadcast(x.shape, inputs[1]!.shape)) else { return nil }
-      result = try HostTensor.binary(op, x, inputs[1]!)
+      let y = try known(1)
+      guard fits(try ShapeRules.broadcast(x.shape, y.shape)) else { return nil }
+      result = try HostTensor.binary(op, x, y)
     case "Max", "Min", "Sum":
       let op: HostTensor.Binary = node.op == "Max" ? .max : node.op == "Min" ? .min : .add
       result = try inputs.dropFirst().compactMap { $0 }.reduce(x) { try HostTensor.binary(op, $0, $1) }
@@ -127,7 +132,11 @@ extension GraphImporter {
       guard let s = start.scalarFloat, let l = limit.scalarFloat, let d = delta.scalarFloat, d != 0 else {
         throw ONNXImportError.invalid("Range needs scalar start, limit and a nonzero delta")
       }
-      let n = max(Int(((l - s) / d).rounded(.up)), 0)
+      let steps = ((l - s) / d).rounded(.up)
+      guard steps.isFinite, steps < Float(options.maxFoldedElements) else {
+        throw ONNXImportError.notSupported("Range from \(s) to \(l) by \(d)")
+      }
+      let n = max(Int(steps), 0)
       guard n <= options.maxFoldedElements else { throw ONNXImportError.notSupported("Range of \(n) elements") }
       return HostTensor(type: start.type, shape: [n], floats: (0..<n).map { s + Float($0) * d })
     }
@@ -135,7 +144,10 @@ extension GraphImporter {
       throw ONNXImportError.invalid("Range needs scalar start, limit and a nonzero delta")
     }
     let (s, l, d) = (start.ints[0], limit.ints[0], delta.ints[0])
-    let span = l - s
+    let (span, overflow) = l.subtractingReportingOverflow(s)
+    guard !overflow, abs(span) < 1 << 40, abs(d) < 1 << 40 else {
+      throw ONNXImportError.notSupported("Range from \(s) to \(l) by \(d)")
+    }
     let n = max(Int((span + (d > 0 ? d - 1 : d + 1)) / d), 0)
     guard n <= options.maxFoldedElements else { throw ONNXImportError.notSupported("Range of \(n) elements") }
     return HostTensor(type: start.type, shape: [n], ints: (0..<n).map { s + Int64($0) * d })

@@ -98,7 +98,7 @@ extension GraphImporter {
     if let p = node.input(7) { options.peepholeWeight = try operand(p) }
     let results = try builder.lstm(
       s.input, s.weight, s.recurrentWeight, steps: s.steps, hiddenSize: s.hiddenSize, options: options)
-    let type = try self.type(node.inputs[0])
+    let type = try self.type(try node.required(0))
     if node.hasOutput(0) {
       set(node.outputs[0], try recurrentOutput(results[2], sequence: true, batchFirst: s.batchFirst), type)
     }
@@ -118,7 +118,7 @@ extension GraphImporter {
       direction: s.direction, layout: .zrn, activations: s.activations)
     let results = try builder.gru(
       s.input, s.weight, s.recurrentWeight, steps: s.steps, hiddenSize: s.hiddenSize, options: options)
-    let type = try self.type(node.inputs[0])
+    let type = try self.type(try node.required(0))
     if node.hasOutput(0) {
       set(node.outputs[0], try recurrentOutput(results[1], sequence: true, batchFirst: s.batchFirst), type)
     }

@@ -34,7 +34,7 @@ extension GraphImporter {
     }
     let x = try operand(xName)
     let axis = try ShapeRules.axis(node.int("axis", default: 0), rank: x.rank)
-    let options = MLArgMinMaxOptions(keepDimensions: node.int("keepdims", default: 1) != 0, outputDataType: .int64)
+    let options = MLArgMinMaxOptions(keepDimensions: node.int("keepdims", default: 1) != 0, outputDataType: int64Type)
     let y =
       node.op == "ArgMax"
       ? try builder.argMax(x, axis: axis, options: options) : try builder.argMin(x, axis: axis, options: options)

@@ -57,7 +57,9 @@ extension GraphImporter {
         output = sizes[i]
         scale = Double(output) / Double(input)
       } else if let scales {
-        guard scales.count == axes.count, scales[i] > 0 else { throw node.invalid("scales \(scales) do not fit axes") }
+        guard scales.count == axes.count, scales[i] > 0, Double(input) * scales[i] < Double(1 << 31) else {
+          throw node.invalid("scales \(scales) do not fit axes \(axes)")
+        }
         scale = scales[i]
         output = Int((Double(input) * scale).rounded(.down))
       } else {

@@ -50,7 +50,8 @@ extension GraphImporter {
       let chunk = (dim + n - 1) / n
       sizes = (0..<n).map { min(chunk, max(dim - $0 * chunk, 0)) }
     }
-    guard sizes.reduce(0, +) == dim, sizes.count == node.outputs.count else {
+    guard sizes.allSatisfy({ $0 >= 0 && $0 <= dim }), sizes.reduce(0, +) == dim, sizes.count == node.outputs.count
+    else {
       throw node.invalid("split sizes \(sizes) do not cover dimension \(dim) with \(node.outputs.count) outputs")
     }
     guard sizes.allSatisfy({ $0 > 0 }) else { throw node.unsupported("empty split outputs (sizes \(sizes))") }
@@ -92,7 +93,10 @@ extension GraphImporter {
   /// Indices known at import are made non-negative and int32 when they fit; indices computed
   /// at run time go in as they are (int64 gather indices are accepted).
   func indicesOperand(_ name: String, dim: Int?) throws -> MLOperand {
-    guard let t = constant(name) else { return try operand(name) }
+    guard let t = constant(name) else {
+      let indices = try operand(name)
+      return indices.dataType == .int64 && !int64Indices ? try builder.cast(indices, .int32) : indices
+    }
     var values = t.ints
     if let dim {
       values = try values.map { v in
@@ -106,7 +110,7 @@ extension GraphImporter {
     if values.allSatisfy({ $0 >= Int64(Int32.min) && $0 <= Int64(Int32.max) }) {
       return try builder.constant(descriptor, values.map { Int32($0) })
     }
-    return try builder.constant(MLOperandDescriptor(dataType: .int64, shape: t.shape), values)
+    return try builder.constant(MLOperandDescriptor(dataType: int64Type, shape: t.shape), values)
   }
 
   func convertGather(_ node: ONNXNode) throws {
@@ -184,7 +188,9 @@ extension GraphImporter {
     }
     var axes = Array(0..<rank)
     if let name = node.input(3) { axes = try ShapeRules.axes(try requireConstant(name, "axes").intValues, rank: rank) }
-    guard pads.count == 2 * axes.count else { throw node.invalid("pads \(pads) do not fit axes \(axes)") }
+    guard pads.count == 2 * axes.count, pads.allSatisfy({ abs($0) <= 1 << 31 }) else {
+      throw node.invalid("pads \(pads) do not fit axes \(axes)")
+    }
     var begins = [Int](repeating: 0, count: rank)
     var ends = begins
     for (i, a) in axes.enumerated() {

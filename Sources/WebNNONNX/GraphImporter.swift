@@ -19,13 +19,26 @@ final class GraphImporter {
   var materialized: [String: MLOperand] = [:]
   /// Outputs already produced by an earlier node (a BatchNormalization folded into its Conv).
   var handled: Set<String> = []
+  /// Outputs of a Conv whose only reader, a BatchNormalization, was folded into it.
+  var fusedAway: Set<String> = []
   /// The nodes that read each value, across nested subgraphs, and the graph outputs.
   var consumers: [String: [Onnx_NodeProto]] = [:]
   var graphOutputs: Set<String> = []
   var foldedCount = 0
   var emittedCount = 0
 
+  /// The type int64 (and uint64) tensors take: themselves where the context supports them, else
+  /// the 32-bit types (token ids and indices fit).
+  let int64Type: MLOperandDataType
+  let uint64Type: MLOperandDataType
+  /// Whether gather-style operators take int64 indices on this context.
+  let int64Indices: Bool
+
   init(builder: MLGraphBuilder, options: ONNXImportOptions, opset: Int, directory: URL?) {
+    let limits = builder.context.opSupportLimits()
+    int64Type = limits.input.dataTypes.contains(.int64) ? .int64 : .int32
+    uint64Type = limits.input.dataTypes.contains(.uint64) ? .uint64 : .uint32
+    int64Indices = limits["gather"]?["indices"]?.dataTypes.contains(.int64) ?? false
     self.builder = builder
     self.options = options
     self.opset = opset
@@ -60,7 +73,7 @@ final class GraphImporter {
     case .operand(let operand, _): return operand
     case .constant(let tensor):
       if let operand = materialized[name] { return operand }
-      let operand = try tensor.constant(in: builder)
+      let operand = try tensor.constant(in: builder, as: webnnType(tensor.type, "a constant"))
       materialized[name] = operand
       return operand
     }
@@ -77,6 +90,15 @@ final class GraphImporter {
     switch try value(name) {
     case .operand(_, let type): type
     case .constant(let tensor): tensor.type
+    }
+  }
+
+  /// The WebNN type of an ONNX element type on this context.
+  func webnnType(_ type: ONNXElementType, _ what: String) throws -> MLOperandDataType {
+    switch try type.requireWebNNType(what) {
+    case .int64: int64Type
+    case .uint64: uint64Type
+    case let other: other
     }
   }
 
@@ -133,7 +155,7 @@ final class GraphImporter {
     }
     try emit(node)
     emittedCount += 1
-    for (i, name) in node.outputs.enumerated() where !name.isEmpty && values[name] == nil {
+    for (i, name) in node.outputs.enumerated() where !name.isEmpty && values[name] == nil && !fusedAway.contains(name) {
       throw node.unsupported("output \(i) (\"\(name)\")")
     }
   }

@@ -118,7 +118,18 @@ extension HostTensor {
         guard q != 0 else { throw ONNXImportError.invalid("integer division by zero") }
         return p / q
       }
-    case .pow: f = { p, q in q < 0 ? 0 : (0..<q).reduce(Int64(1)) { r, _ in r &* p } }
+    case .pow:
+      f = { base, exponent in
+        // Exponentiation by squaring, wrapping like the integer kernels.
+        guard exponent >= 0 else { return base == 1 ? 1 : 0 }
+        var (result, b, e) = (Int64(1), base, exponent)
+        while e > 0 {
+          if e & 1 == 1 { result = result &* b }
+          b = b &* b
+          e >>= 1
+        }
+        return result
+      }
     case .max: f = { Swift.max($0, $1) }
     case .min: f = { Swift.min($0, $1) }
     case .fmod, .mod:

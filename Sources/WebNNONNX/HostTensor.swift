@@ -129,8 +129,8 @@ struct HostTensor: Sendable {
 
 extension HostTensor {
   /// Adds the tensor to `builder` as a constant of its WebNN type.
-  func constant(in builder: MLGraphBuilder) throws -> MLOperand {
-    let dataType = try type.requireWebNNType("a constant")
+  func constant(in builder: MLGraphBuilder, as dataType: MLOperandDataType? = nil) throws -> MLOperand {
+    let dataType = try dataType ?? type.requireWebNNType("a constant")
     guard count > 0 else {
       throw ONNXImportError.notSupported("an empty tensor (shape \(shape)) used as a graph operand")
     }

@@ -10,7 +10,8 @@ import WebNNCore
 /// ```
 public struct ImportedGraph: @unchecked Sendable {
   /// The graph inputs, in model order, with their fixed WebNN descriptors. A bool input is
-  /// uint8 (0 or 1); a double input is float32.
+  /// uint8 (0 or 1); a double input is float32; an int64 input is int32 on a context whose
+  /// `opSupportLimits()` has no int64 inputs.
   public let inputs: [(name: String, descriptor: MLOperandDescriptor)]
   /// The operand of every ONNX graph output, by its ONNX name.
   public let outputs: [String: MLOperand]

@@ -17,6 +17,15 @@ extension ONNXModel {
   /// - Throws: ``ONNXImportError``: unsupported operators, attribute values or opsets name the
   ///   node; inputs whose shape is left open name the input and dimension.
   public func build(into builder: MLGraphBuilder, options: ONNXImportOptions = .init()) throws -> ImportedGraph {
+    do {
+      return try convert(into: builder, options: options)
+    } catch let error as MLError {
+      // Builder calls outside any node: graph inputs, output identities.
+      throw ONNXImportError(.builder, error.description, underlying: error)
+    }
+  }
+
+  func convert(into builder: MLGraphBuilder, options: ONNXImportOptions) throws -> ImportedGraph {
     guard ONNXModel.supportedOpsets.contains(opsetVersion) else {
       throw ONNXImportError.notSupported(
         "opset \(opsetVersion) of the default domain (supported: \(ONNXModel.supportedOpsets))")
@@ -36,7 +45,7 @@ extension ONNXModel {
         throw ONNXImportError.notSupported("input \"\(info.name)\" is not a tensor of a known element type")
       }
       let descriptor = MLOperandDescriptor(
-        dataType: try type.requireWebNNType("input \"\(info.name)\""), shape: try resolveShape(info, options))
+        dataType: try importer.webnnType(type, "input \"\(info.name)\""), shape: try resolveShape(info, options))
       importer.set(info.name, try builder.input(info.name, descriptor), type)
       inputs.append((info.name, descriptor))
     }

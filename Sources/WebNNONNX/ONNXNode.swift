@@ -51,6 +51,12 @@ struct ONNXNode {
     i < proto.input.count && !proto.input[i].isEmpty ? proto.input[i] : nil
   }
 
+  /// The input at `i`, which the operator requires.
+  func required(_ i: Int) throws -> String {
+    guard let name = input(i) else { throw invalid("\(op) needs input \(i)") }
+    return name
+  }
+
   /// Whether output `i` exists and is used by name.
   func hasOutput(_ i: Int) -> Bool { i < proto.output.count && !proto.output[i].isEmpty }
 

@@ -52,21 +52,25 @@ enum ShapeRules {
     }
     let inferred = shape.indices.filter { shape[$0] == -1 }
     guard inferred.count <= 1 else { throw ONNXImportError.invalid("Reshape: more than one -1 in \(target)") }
-    let known = shape.filter { $0 != -1 }.reduce(1, *)
+    let known = try checkedCount(shape.filter { $0 != -1 }, "Reshape target \(target)")
     if let i = inferred.first {
       guard known > 0, count % known == 0 else {
         throw ONNXImportError.invalid("Reshape: cannot infer -1 in \(target) for \(count) elements")
       }
       shape[i] = count / known
     }
-    guard shape.reduce(1, *) == count else {
+    guard try checkedCount(shape, "Reshape target \(target)") == count else {
       throw ONNXImportError.invalid("Reshape: \(target) does not hold the \(count) elements of \(input)")
     }
     return shape
   }
 
   static func flatten(_ input: [Int], axis: Int) throws -> [Int] {
-    let a = try ShapeRules.axis(axis, rank: input.count + 1)
+    // Flatten's axis lies in [-rank, rank]: rank itself gives [prod(shape), 1].
+    guard axis >= -input.count, axis <= input.count else {
+      throw ONNXImportError.invalid("Flatten axis \(axis) is out of range for rank \(input.count)")
+    }
+    let a = axis < 0 ? axis + input.count : axis
     return [input[..<a].reduce(1, *), input[a...].reduce(1, *)]
   }
 
@@ -121,7 +125,8 @@ enum ShapeRules {
     for (i, a) in axes.enumerated() {
       // Exporters write INT64_MAX/MIN for "to the end"; clamp before any arithmetic.
       let clamp = { (v: Int) in Swift.min(Swift.max(v, -(1 << 40)), 1 << 40) }
-      result[a] = try sliceAxis(dim: input[a], start: clamp(starts[i]), end: clamp(ends[i]), step: steps?[i] ?? 1)
+      let step = clamp(steps?[i] ?? 1)
+      result[a] = try sliceAxis(dim: input[a], start: clamp(starts[i]), end: clamp(ends[i]), step: step)
     }
     return result
   }

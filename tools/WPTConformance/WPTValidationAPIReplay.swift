@@ -289,9 +289,7 @@ struct WPTValidationAPIReplay {
         options = d
         positional.removeLast()
       }
-      var a = WPTValidationArguments(op: method, positional: positional, options: options)
-      let outputs = try WPTValidationOperators.call(builder, method, &a)
-      _ = try a.finish()
+      let outputs = try WPTValidationOperators.call(builder, method, positional: positional, options: options)
       if let result, let first = outputs.first { objects[result] = .operand(first) }
       return .ok("")
     }

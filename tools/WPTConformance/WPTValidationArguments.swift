@@ -35,7 +35,7 @@ extension WPTValue {
   }
 }
 
-/// Reads one builder call's positional arguments and options the way the WebIDL bindings
+/// Reads the positional arguments of `input` and `constant` calls the way the WebIDL bindings
 /// would, converting each to the closest Swift value. Values the bindings would reject and
 /// Swift cannot express throw ``WPTNotExpressible``.
 struct WPTValidationArguments {
@@ -43,7 +43,6 @@ struct WPTValidationArguments {
   let positional: [WPTResolvedArgument]
   let options: [String: WPTResolvedArgument]
   private(set) var consumedPositional = 0
-  private(set) var usedOptions: Set<String> = []
 
   /// Option names the current spec no longer has. WebIDL ignores unknown dictionary members,
   /// so passing one changes nothing (see the allowlist for the tests that relied on them).
@@ -68,27 +67,6 @@ struct WPTValidationArguments {
     return positional[consumedPositional]
   }
 
-  mutating func operand(_ name: String) throws -> MLOperand {
-    try Self.operand(try next(name), op, name)
-  }
-
-  mutating func operands(_ name: String) throws -> [MLOperand] {
-    let value = try next(name)
-    guard case .list(let items) = value else {
-      throw WPTNotExpressible(
-        "\(op): \(name) is not a sequence<MLOperand> (WebIDL throws TypeError)")
-    }
-    return try items.map { try Self.operand($0, op, name) }
-  }
-
-  mutating func unsignedLong(_ name: String) throws -> Int {
-    try Self.integer(try next(name), op, name)
-  }
-
-  mutating func unsignedLongs(_ name: String) throws -> [Int] {
-    try Self.integers(try next(name), op, name)
-  }
-
   mutating func string(_ name: String) throws -> String {
     let value = try next(name)
     guard case .value(.string(let s)) = value else {
@@ -97,105 +75,13 @@ struct WPTValidationArguments {
     return s
   }
 
-  mutating func enumeration<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T
-  where T.RawValue == String {
-    try Self.enumeration(try next(name), type, op, name)
-  }
-
-  /// `splits`: an `unsigned long` or a `sequence<unsigned long>`.
-  mutating func splits(_ name: String) throws -> MLSplits {
-    let value = try next(name)
-    if case .list = value { return .sizes(try Self.integers(value, op, name)) }
-    return .count(try Self.integer(value, op, name))
-  }
-
   /// The raw argument (for `input`'s descriptor and `constant`'s buffer).
   mutating func raw(_ name: String) throws -> WPTResolvedArgument { try next(name) }
 
-  // MARK: Options
-
-  private mutating func option(_ key: String) -> WPTResolvedArgument? {
-    guard let value = options[key] else { return nil }
-    usedOptions.insert(key)
-    if case .value(let v) = value, v.specialKey == "$undefined" { return nil }
-    return value
-  }
-
-  mutating func label() throws -> String {
-    guard let value = option("label") else { return "" }
-    guard case .value(.string(let s)) = value else {
-      throw WPTNotExpressible("\(op): options.label is not a string")
-    }
-    return s
-  }
-
-  mutating func optionalOperand(_ key: String) throws -> MLOperand? {
-    try option(key).map { try Self.operand($0, op, "options.\(key)") }
-  }
-
-  mutating func optionalInt(_ key: String) throws -> Int? {
-    try option(key).map { try Self.integer($0, op, "options.\(key)") }
-  }
-
-  mutating func optionalInts(_ key: String) throws -> [Int]? {
-    try option(key).map { try Self.integers($0, op, "options.\(key)") }
-  }
-
-  /// A `double` option: NaN and ±Infinity pass through as Swift Doubles; the builder must
-  /// reject them as WebIDL's restricted `double` would.
-  mutating func optionalDouble(_ key: String) throws -> Double? {
-    try option(key).map { try Self.double($0, op, "options.\(key)") }
-  }
-
-  /// A `sequence<float>` option, each value rounded to Float (non-finite values pass through).
-  mutating func optionalFloats(_ key: String) throws -> [Float]? {
-    guard let value = option(key) else { return nil }
-    guard case .list(let items) = value else {
-      throw WPTNotExpressible("\(op): options.\(key) is not a sequence")
-    }
-    return try items.map { Float(try Self.double($0, op, "options.\(key)")) }
-  }
-
-  /// An `MLNumber` option (`bigint` or `unrestricted double`).
-  mutating func optionalNumber(_ key: String) throws -> MLNumber? {
-    guard let value = option(key) else { return nil }
-    guard case .value(let v) = value else {
-      throw WPTNotExpressible("\(op): options.\(key) is not a number")
-    }
-    if case .object(let o) = v, case .string(let digits)? = o["$bigint"] {
-      if let i = Int64(digits) { return .int(i) }
-      if let u = UInt64(digits) { return .uint(u) }
-      throw WPTNotExpressible(
-        "\(op): options.\(key) is the BigInt \(digits), outside the 64-bit range")
-    }
-    return .double(try Self.double(value, op, "options.\(key)"))
-  }
-
-  mutating func optionalBool(_ key: String) throws -> Bool? {
-    guard let value = option(key) else { return nil }
-    guard case .value(.bool(let b)) = value else {
-      throw WPTNotExpressible("\(op): options.\(key) is not a boolean")
-    }
-    return b
-  }
-
-  mutating func optionalEnumeration<T: RawRepresentable>(_ key: String, _ type: T.Type) throws -> T?
-  where T.RawValue == String {
-    try option(key).map { try Self.enumeration($0, type, op, "options.\(key)") }
-  }
-
-  mutating func optionalEnumerations<T: RawRepresentable>(_ key: String, _ type: T.Type) throws
-    -> [T]?
-  where T.RawValue == String {
-    guard let value = option(key) else { return nil }
-    guard case .list(let items) = value else {
-      throw WPTNotExpressible("\(op): options.\(key) is not a sequence")
-    }
-    return try items.map { try Self.enumeration($0, type, op, "options.\(key)") }
-  }
+  // MARK: Finishing
 
   /// Fails on positional arguments no parameter read (more than the IDL signature has) and on
-  /// option members the mapping does not know. Members the spec removed are ignored, as WebIDL
+  /// option members (`input` and `constant` take none). Members the spec removed are ignored, as WebIDL
   /// ignores unknown dictionary members; they are returned for the report.
   func finish() throws -> [String] {
     if consumedPositional < positional.count {
@@ -204,7 +90,7 @@ struct WPTValidationArguments {
       )
     }
     var ignored: [String] = []
-    for key in options.keys.sorted() where !usedOptions.contains(key) {
+    for key in options.keys.sorted() {
       guard let why = Self.removedOptions[key] else {
         throw WPTCaseFileError("\(op): option \(key) is not mapped onto the Swift API")
       }

@@ -384,9 +384,7 @@ struct WPTValidationCaseReplay {
         _ = try a.finish()
         results = [try WPTValidationBuffers.constant(builder, descriptor, buffer)]
       default:
-        var a = WPTValidationArguments(op: call.op, positional: positional, options: options)
-        results = try WPTValidationOperators.call(builder, call.op, &a)
-        _ = try a.finish()
+        results = try WPTValidationOperators.call(builder, call.op, positional: positional, options: options)
       }
       outputs[call.id] = results
       return .outputs(results)

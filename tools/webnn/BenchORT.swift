@@ -70,20 +70,14 @@ enum BenchORT {
     }
   }
 
-  /// `tools/onnxruntime/ort-bench.sh`, found from the current folder or from the executable
-  /// (`.build/<configuration>/webnn` is two folders below the package root).
+  /// `tools/onnxruntime/ort-bench.sh` of the package this tool belongs to.
   static func scriptPath() throws -> String {
     let relative = "tools/onnxruntime/ort-bench.sh"
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    let packageRoot = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let candidates = [
-      URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative),
-      packageRoot.appendingPathComponent(relative),
-    ]
-    guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-      throw MLError(.notSupportedError, "bench: \(relative) not found (run from the package root)")
+    guard let found = PackageFiles.path(relative) else {
+      throw MLError(
+        .notSupportedError, "bench: \(relative) not found beside the webnn executable or in the current folder")
     }
-    return found.path
+    return found
   }
 
   /// Reads ONNX Runtime's results for `result` and compares its outputs with ours.

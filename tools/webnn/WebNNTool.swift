@@ -15,7 +15,7 @@ struct WebNNTool: AsyncParsableCommand {
       """,
     subcommands: [
       DemoCommand.self, DevicesCommand.self, InfoCommand.self, RunCommand.self, ConvertCommand.self,
-      BenchCommandLine.self, ConformanceCommand.self, ValidationCommand.self,
+      BenchCommandLine.self, ConformanceCommand.self, ValidationCommand.self, CompareCommand.self,
     ]
   )
 
