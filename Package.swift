@@ -10,6 +10,8 @@ let package = Package(
     // The file readers, also for the fuzz targets in tools/fuzz.
     .library(name: "WebNNFormats", targets: ["WebNNFormats"]),
     .executable(name: "webnn", targets: ["webnn"]),
+    // The C API (include/webnn.h) as libwebnn_c.so, which the Python package loads.
+    .library(name: "webnn_c", type: .dynamic, targets: ["WebNNC"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +38,7 @@ let package = Package(
       name: "WebNNONNX",
       dependencies: ["WebNNCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       exclude: ["Generated/README.md"]),
+    .target(name: "WebNNC", dependencies: ["WebNN", "WebNNFormats", "WebNNONNX"]),
     .executableTarget(
       name: "webnn",
       dependencies: [

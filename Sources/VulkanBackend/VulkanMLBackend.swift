@@ -16,7 +16,7 @@ public struct VulkanBackendProvider: MLBackendProvider {
   ///
   /// - Throws: ``MLError`` with kind `NotSupportedError` when there is no Vulkan loader, no
   ///   device, or no device with what the backend needs.
-  public func makeBackend(options: MLContextOptions) async throws -> any MLBackend {
+  public func makeBackend(options: MLContextOptions) throws -> any MLBackend {
     let instance = try VulkanInstance(validation: VulkanValidation.isRequested)
     let candidates = instance.physicalDevices().map(DeviceInfo.init)
     let override = ProcessInfo.processInfo.environment["WEBNN_VULKAN_DEVICE"]
@@ -162,14 +162,14 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
     try (tensor as! VulkanTensor).buffer.write(bytes)
   }
 
-  func readTensor(_ tensor: any MLBackendTensor) async throws -> [UInt8] {
+  func readTensor(_ tensor: any MLBackendTensor) throws -> [UInt8] {
     try checkAlive("readTensor")
     try waitForGraphs()
     let tensor = tensor as! VulkanTensor
     return try tensor.buffer.read(count: tensor.byteLength)
   }
 
-  func compile(_ graph: GraphIR) async throws -> any MLBackendGraph {
+  func compile(_ graph: GraphIR) throws -> any MLBackendGraph {
     try checkAlive("build")
     let compiled = try VulkanGraph(device: device, ir: graph)
     graphs.withLock { map in

@@ -25,9 +25,12 @@ public struct MLBackendCapabilities: Sendable {
 }
 
 /// Creates backends for contexts. `ML` holds one; the Vulkan backend provides the default.
+///
+/// Every backend call is synchronous and may block: the async API runs the blocking ones off the
+/// Swift concurrency pool, and the C API calls them directly.
 public protocol MLBackendProvider: Sendable {
   /// Opens a device that fits `options`, or throws `NotSupportedError`.
-  func makeBackend(options: MLContextOptions) async throws -> any MLBackend
+  func makeBackend(options: MLContextOptions) throws -> any MLBackend
 }
 
 /// Device memory behind an ``MLTensor``.
@@ -59,10 +62,10 @@ public protocol MLBackend: AnyObject, Sendable {
   func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor
   /// Copies `bytes` (exactly the tensor's byte length) into the tensor, after earlier work.
   func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws
-  /// The tensor's bytes once all earlier work on it has finished.
-  func readTensor(_ tensor: any MLBackendTensor) async throws -> [UInt8]
-  /// Plans and prepares `graph` for repeated dispatch.
-  func compile(_ graph: GraphIR) async throws -> any MLBackendGraph
+  /// The tensor's bytes once all earlier work on it has finished (blocks until then).
+  func readTensor(_ tensor: any MLBackendTensor) throws -> [UInt8]
+  /// Plans and prepares `graph` for repeated dispatch (blocks while kernels compile).
+  func compile(_ graph: GraphIR) throws -> any MLBackendGraph
   /// Queues one execution of `graph`; tensors are keyed by the graph's input/output names.
   func dispatch(
     _ graph: any MLBackendGraph, inputs: [String: any MLBackendTensor],

@@ -56,6 +56,16 @@ public struct ML: Sendable {
   /// - Returns: A new context with its own device objects.
   /// - Throws: ``MLError`` with kind `NotSupportedError` when no suitable device is available.
   public func createContext(_ options: MLContextOptions = .init()) async throws -> MLContext {
-    MLContext(backend: try await provider.makeBackend(options: options))
+    let provider = provider
+    return try await offloaded { try ML(provider: provider).createContextSync(options) }
+  }
+
+  /// ``createContext(_:)`` as a blocking call, for callers without Swift concurrency (the C API).
+  ///
+  /// ```swift
+  /// let context = try ML().createContextSync(.init(accelerated: false))
+  /// ```
+  public func createContextSync(_ options: MLContextOptions = .init()) throws -> MLContext {
+    MLContext(backend: try provider.makeBackend(options: options))
   }
 }

@@ -72,6 +72,15 @@ public final class MLContext: Sendable {
   /// - Throws: ``MLError`` with kind `TypeError` for an invalid shape or one over the device's
   ///   `maxTensorByteLength`; `InvalidStateError` once the context is lost.
   public func createTensor(_ descriptor: MLTensorDescriptor) async throws -> MLTensor {
+    try createTensorSync(descriptor)
+  }
+
+  /// ``createTensor(_:)`` as a plain call: creating a tensor never waits for the device.
+  ///
+  /// ```swift
+  /// let output = try context.createTensorSync(.init(dataType: .float32, shape: [4], readable: true))
+  /// ```
+  public func createTensorSync(_ descriptor: MLTensorDescriptor) throws -> MLTensor {
     try checkNotLost("createTensor")
     try Validation.checkDescriptor(descriptor.descriptor, call: "createTensor", argument: "descriptor")
     try checkByteLength(descriptor.descriptor, call: "createTensor")
@@ -92,6 +101,15 @@ public final class MLContext: Sendable {
   public func createConstantTensor(_ descriptor: MLOperandDescriptor, _ bytes: [UInt8]) async throws
     -> MLTensor
   {
+    try createConstantTensorSync(descriptor, bytes)
+  }
+
+  /// ``createConstantTensor(_:_:)-(_,[UInt8])`` as a plain call.
+  ///
+  /// ```swift
+  /// let table = try context.createConstantTensorSync(.init(dataType: .uint8, shape: [2]), [1, 2])
+  /// ```
+  public func createConstantTensorSync(_ descriptor: MLOperandDescriptor, _ bytes: [UInt8]) throws -> MLTensor {
     try checkNotLost("createConstantTensor")
     try Validation.checkDescriptor(descriptor, call: "createConstantTensor", argument: "descriptor")
     try checkByteLength(descriptor, call: "createConstantTensor")
@@ -183,10 +201,35 @@ public final class MLContext: Sendable {
   /// - Throws: ``MLError`` with kind `TypeError` when the tensor is not readable, belongs to
   ///   another context or was destroyed.
   public func readTensor(_ tensor: MLTensor) async throws -> [UInt8] {
+    try checkReadable(tensor)
+    return try await offloaded { try self.readTensorSync(tensor) }
+  }
+
+  /// ``readTensor(_:)`` as a blocking call: waits on the calling thread for the queued work.
+  ///
+  /// ```swift
+  /// try context.dispatch(graph, inputs: ["x": input], outputs: ["y": output])
+  /// let bytes = try context.readTensorSync(output)
+  /// ```
+  public func readTensorSync(_ tensor: MLTensor) throws -> [UInt8] {
+    try checkReadable(tensor)
+    return try backend.readTensor(tensor.backendTensor)
+  }
+
+  /// ``readTensor(_:as:)`` as a blocking call.
+  ///
+  /// ```swift
+  /// let y = try context.readTensorSync(output, as: Float.self)
+  /// ```
+  public func readTensorSync<T: MLScalar>(_ tensor: MLTensor, as type: T.Type) throws -> [T] {
+    try Validation.checkScalarType(T.self, tensor.descriptor, call: "readTensor")
+    return [T](rawBytes: try readTensorSync(tensor))
+  }
+
+  private func checkReadable(_ tensor: MLTensor) throws {
     try checkNotLost("readTensor")
     try checkTensor(tensor, call: "readTensor", argument: "tensor")
     guard tensor.readable else { throw MLError.type("readTensor: tensor: the tensor is not readable") }
-    return try await backend.readTensor(tensor.backendTensor)
   }
 
   /// The tensor's elements as `T`, which must match its data type.

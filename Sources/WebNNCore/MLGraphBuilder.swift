@@ -162,6 +162,22 @@ public final class MLGraphBuilder: Sendable {
   /// - Throws: ``MLError`` with kind `TypeError` when the tensor belongs to another context, was
   ///   destroyed or is not a constant tensor.
   public func constant(_ tensor: MLTensor) async throws -> MLOperand {
+    try checkConstantTensor(tensor)
+    return try await offloaded { try self.constantSync(tensor) }
+  }
+
+  /// ``constant(_:)-(MLTensor)`` as a blocking call: waits for the tensor's contents.
+  ///
+  /// ```swift
+  /// let bias = try builder.constantSync(tensor)
+  /// ```
+  public func constantSync(_ tensor: MLTensor) throws -> MLOperand {
+    try checkConstantTensor(tensor)
+    let bytes = try context.backend.readTensor(tensor.backendTensor)
+    return addOperand(tensor.descriptor, .constant(bytes: MLConstantBytes(bytes)))
+  }
+
+  private func checkConstantTensor(_ tensor: MLTensor) throws {
     try checkCanBuild("constant")
     guard tensor.context === context else {
       throw MLError.type("constant: tensor: the tensor belongs to another context")
@@ -170,8 +186,6 @@ public final class MLGraphBuilder: Sendable {
     guard tensor.constant else {
       throw MLError.type("constant: tensor: not a constant tensor (use createConstantTensor)")
     }
-    let bytes = try await context.backend.readTensor(tensor.backendTensor)
-    return addOperand(tensor.descriptor, .constant(bytes: MLConstantBytes(bytes)))
   }
 
   func checkTensorDescriptor(
@@ -241,6 +255,15 @@ public final class MLGraphBuilder: Sendable {
   /// - Throws: ``MLError`` with kind `TypeError` for bad outputs, `InvalidStateError` when the
   ///   builder has already built, or the backend's error when compilation fails.
   public func build(_ outputs: [String: MLOperand]) async throws -> MLGraph {
+    try await offloaded { try self.buildSync(outputs) }
+  }
+
+  /// ``build(_:)`` as a blocking call: compiles on the calling thread.
+  ///
+  /// ```swift
+  /// let graph = try builder.buildSync(["y": try builder.relu(x)])
+  /// ```
+  public func buildSync(_ outputs: [String: MLOperand]) throws -> MLGraph {
     try checkCanBuild("build")
     guard !outputs.isEmpty else { throw MLError.type("build: outputs: at least one output is required") }
     for (name, operand) in outputs {
@@ -261,7 +284,7 @@ public final class MLGraphBuilder: Sendable {
       ir.outputs = outputs.sorted { $0.key < $1.key }.map { ($0.key, $0.value.id) }
       return ir.prunedToOutputs()
     }
-    let backendGraph = try await context.backend.compile(ir)
+    let backendGraph = try context.backend.compile(ir)
     let graph = MLGraph(ir: ir, backendGraph: backendGraph, context: context)
     context.register(graph)
     return graph

@@ -16,8 +16,8 @@ private final class AllTypesBackend: MLBackend {
   private func unsupported() -> MLError { MLError(.notSupportedError, "the documentation backend runs nothing") }
   func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor { throw unsupported() }
   func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws { throw unsupported() }
-  func readTensor(_ tensor: any MLBackendTensor) async throws -> [UInt8] { throw unsupported() }
-  func compile(_ graph: GraphIR) async throws -> any MLBackendGraph { throw unsupported() }
+  func readTensor(_ tensor: any MLBackendTensor) throws -> [UInt8] { throw unsupported() }
+  func compile(_ graph: GraphIR) throws -> any MLBackendGraph { throw unsupported() }
   func dispatch(
     _ graph: any MLBackendGraph, inputs: [String: any MLBackendTensor], outputs: [String: any MLBackendTensor]
   ) throws { throw unsupported() }
@@ -25,7 +25,7 @@ private final class AllTypesBackend: MLBackend {
 }
 
 private struct AllTypesProvider: MLBackendProvider {
-  func makeBackend(options: MLContextOptions) async throws -> any MLBackend { AllTypesBackend() }
+  func makeBackend(options: MLContextOptions) throws -> any MLBackend { AllTypesBackend() }
 }
 
 /// One operator's section of Operators.md: its `### name` heading and its argument table rows

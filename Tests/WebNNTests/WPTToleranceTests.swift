@@ -292,10 +292,10 @@ private final class WPTReluBackend: MLBackend, @unchecked Sendable {
   func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws {
     (tensor as! WPTHostTensor).bytes = Array(bytes)
   }
-  func readTensor(_ tensor: any MLBackendTensor) async throws -> [UInt8] {
+  func readTensor(_ tensor: any MLBackendTensor) throws -> [UInt8] {
     (tensor as! WPTHostTensor).bytes
   }
-  func compile(_ graph: GraphIR) async throws -> any MLBackendGraph {
+  func compile(_ graph: GraphIR) throws -> any MLBackendGraph {
     for node in graph.nodes where node.operation.name != "relu" {
       throw MLError(.notSupportedError, "no \(node.operation.name) kernel")
     }
@@ -331,7 +331,7 @@ private final class WPTReluBackend: MLBackend, @unchecked Sendable {
 }
 
 private struct WPTReluProvider: MLBackendProvider {
-  func makeBackend(options: MLContextOptions) async throws -> any MLBackend { WPTReluBackend() }
+  func makeBackend(options: MLContextOptions) throws -> any MLBackend { WPTReluBackend() }
 }
 
 @Suite("WPT runner")

@@ -1,0 +1,24 @@
+import numpy as np
+import pytest
+
+import webnn
+
+
+@pytest.fixture(scope="session")
+def ctx():
+    context = webnn.ML().create_context(power_preference="default", accelerated=False)
+    yield context
+    context.destroy()
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
+
+
+def run(ctx, build, inputs):
+    """Builds a graph with `build(builder, operands)` over inputs named x0, x1, ... and computes it."""
+    builder = ctx.create_graph_builder()
+    operands = [builder.input(f"x{i}", list(a.shape), a.dtype.name) for i, a in enumerate(inputs)]
+    graph = builder.build({"y": build(builder, *operands)})
+    return ctx.compute(graph, {f"x{i}": a for i, a in enumerate(inputs)})["y"]

@@ -1,0 +1,226 @@
+"""Operators against NumPy on random shapes and data types."""
+
+import math
+
+import numpy as np
+import pytest
+
+from conftest import run
+
+FLOATS = ["float32", "float16"]
+TOLERANCE = {"float32": 1e-5, "float16": 2e-3}
+
+
+def random_shape(rng, rank=None):
+    rank = int(rng.integers(1, 5)) if rank is None else rank
+    return [int(d) for d in rng.integers(1, 6, size=rank)]
+
+
+def random_array(rng, shape, dtype, low=-3, high=3):
+    if dtype.startswith("float"):
+        return rng.uniform(low, high, size=shape).astype(dtype)
+    return rng.integers(low, high, size=shape).astype(dtype)
+
+
+def close(actual, expected, dtype):
+    assert actual.dtype == np.dtype(dtype)
+    assert actual.shape == np.asarray(expected).shape
+    tolerance = TOLERANCE.get(dtype, 0)
+    scale = max(1.0, float(np.max(np.abs(expected.astype(np.float64))))) if expected.size else 1.0
+    assert np.allclose(actual.astype(np.float64), expected.astype(np.float64), atol=tolerance * scale,
+                       rtol=tolerance, equal_nan=True), (actual, expected)
+
+
+BINARY = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maximum, "min": np.minimum,
+}
+BINARY_COMPARE = {
+    "equal": np.equal, "not_equal": np.not_equal, "greater": np.greater, "greater_or_equal": np.greater_equal,
+    "lesser": np.less, "lesser_or_equal": np.less_equal,
+}
+UNARY = {
+    "abs": np.abs, "neg": np.negative, "ceil": np.ceil, "floor": np.floor, "exp": np.exp, "sin": np.sin,
+    "cos": np.cos, "tanh": np.tanh, "relu": lambda x: np.maximum(x, 0), "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "identity": lambda x: x, "sign": np.sign, "softsign": lambda x: x / (1 + np.abs(x)),
+    "softplus": lambda x: np.log1p(np.exp(x)), "erf": np.vectorize(math.erf), "round_even": np.round,
+    "hard_swish": lambda x: x * np.clip(x / 6 + 0.5, 0, 1),
+}
+
+
+@pytest.mark.parametrize("op", sorted(BINARY))
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int32"])
+def test_binary_with_broadcasting(ctx, rng, op, dtype):
+    for _ in range(3):
+        shape = random_shape(rng)
+        other = [1 if rng.random() < 0.4 else d for d in shape][int(rng.integers(0, len(shape))):]
+        a, b = random_array(rng, shape, dtype), random_array(rng, other, dtype)
+        close(run(ctx, lambda g, x, y: getattr(g, op)(x, y), [a, b]), BINARY[op](a, b), dtype)
+
+
+@pytest.mark.parametrize("op", sorted(BINARY_COMPARE))
+def test_comparisons_give_uint8(ctx, rng, op):
+    a = random_array(rng, [3, 4], "int32")
+    b = random_array(rng, [4], "int32")
+    result = run(ctx, lambda g, x, y: getattr(g, op)(x, y), [a, b])
+    assert result.dtype == np.uint8 and np.array_equal(result, BINARY_COMPARE[op](a, b).astype(np.uint8))
+
+
+@pytest.mark.parametrize("op", sorted(UNARY))
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_unary(ctx, rng, op, dtype):
+    x = random_array(rng, random_shape(rng), dtype)
+    expected = UNARY[op](x.astype(np.float64))
+    close(run(ctx, lambda g, a: getattr(g, op)(a), [x]), expected.astype(dtype), dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_positive_domain_unary(ctx, rng, dtype):
+    x = random_array(rng, random_shape(rng), dtype, 0.5, 4)
+    for op, reference in (("sqrt", np.sqrt), ("log", np.log), ("reciprocal", np.reciprocal)):
+        close(run(ctx, lambda g, a: getattr(g, op)(a), [x]), reference(x.astype(np.float64)).astype(dtype), dtype)
+    y = random_array(rng, x.shape, dtype, -2, 2)
+    close(run(ctx, lambda g, a, b: g.pow(a, b), [x, y]), np.power(x.astype(np.float64), y).astype(dtype), dtype)
+    close(run(ctx, lambda g, a, b: g.div(b, a), [x, y]), (y.astype(np.float64) / x).astype(dtype), dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_activations_with_options(ctx, rng, dtype):
+    x = random_array(rng, [2, 5], dtype)
+    f = x.astype(np.float64)
+    close(run(ctx, lambda g, a: g.clamp(a, min_value=-1, max_value=0.5), [x]), np.clip(f, -1, 0.5).astype(dtype), dtype)
+    close(run(ctx, lambda g, a: g.elu(a, alpha=0.7), [x]), np.where(f > 0, f, 0.7 * np.expm1(f)).astype(dtype), dtype)
+    close(run(ctx, lambda g, a: g.leaky_relu(a), [x]), np.where(f > 0, f, 0.01 * f).astype(dtype), dtype)
+    close(run(ctx, lambda g, a: g.hard_sigmoid(a), [x]), np.clip(0.2 * f + 0.5, 0, 1).astype(dtype), dtype)
+    close(run(ctx, lambda g, a: g.linear(a, alpha=2, beta=1), [x]), (2 * f + 1).astype(dtype), dtype)
+    e = np.exp(f - f.max(axis=1, keepdims=True))
+    close(run(ctx, lambda g, a: g.softmax(a, 1), [x]), (e / e.sum(axis=1, keepdims=True)).astype(dtype), dtype)
+
+
+REDUCTIONS = {
+    "reduce_sum": np.sum, "reduce_mean": np.mean, "reduce_max": np.max, "reduce_min": np.min,
+    "reduce_product": np.prod, "reduce_l1": lambda x, **k: np.sum(np.abs(x), **k),
+    "reduce_l2": lambda x, **k: np.sqrt(np.sum(x * x, **k)), "reduce_sum_square": lambda x, **k: np.sum(x * x, **k),
+    "reduce_log_sum_exp": lambda x, **k: np.log(np.sum(np.exp(x), **k)),
+}
+
+
+@pytest.mark.parametrize("op", sorted(REDUCTIONS))
+@pytest.mark.parametrize("keep", [False, True])
+def test_reductions(ctx, rng, op, keep):
+    x = random_array(rng, random_shape(rng, 3), "float32", -1, 1)
+    axes = sorted(set(int(a) for a in rng.integers(0, 3, size=2)))
+    expected = REDUCTIONS[op](x.astype(np.float64), axis=tuple(axes), keepdims=keep)
+    close(run(ctx, lambda g, a: getattr(g, op)(a, axes=axes, keep_dimensions=keep), [x]),
+          np.asarray(expected, dtype=np.float32), "float32")
+    # No axes: every axis (the specification's default).
+    close(run(ctx, lambda g, a: getattr(g, op)(a), [x]), np.asarray(REDUCTIONS[op](x.astype(np.float64)),
+                                                                        dtype=np.float32), "float32")
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_matmul_and_gemm(ctx, rng, dtype):
+    a = random_array(rng, [2, 3, 4], dtype, -1, 1)
+    b = random_array(rng, [4, 5], dtype, -1, 1)
+    close(run(ctx, lambda g, x, y: g.matmul(x, y), [a, b]), np.matmul(a.astype(np.float64), b).astype(dtype), dtype)
+    p = random_array(rng, [4, 3], dtype, -1, 1)
+    q = random_array(rng, [5, 4], dtype, -1, 1)
+    c = random_array(rng, [5], dtype, -1, 1)
+    expected = 0.5 * (p.T.astype(np.float64) @ q.T) + 2 * c
+    close(run(ctx, lambda g, x, y, z: g.gemm(x, y, z, 0.5, 2.0, a_transpose=True, b_transpose=True), [p, q, c]),
+          expected.astype(dtype), dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "uint8", "int64"])
+def test_data_movement(ctx, rng, dtype):
+    x = random_array(rng, [2, 3, 4], dtype, 0, 9)
+    close(run(ctx, lambda g, a: g.transpose(a, [2, 0, 1]), [x]), x.transpose(2, 0, 1), dtype)
+    close(run(ctx, lambda g, a: g.transpose(a), [x]), x.transpose(), dtype)
+    close(run(ctx, lambda g, a: g.reshape(a, [4, 6]), [x]), x.reshape(4, 6), dtype)
+    close(run(ctx, lambda g, a: g.concat([a, a], 1), [x]), np.concatenate([x, x], 1), dtype)
+    close(run(ctx, lambda g, a: g.slice(a, [0, 1, 1], [2, 2, 2]), [x]), x[:, 1:3, 1:3], dtype)
+    close(run(ctx, lambda g, a: g.slice(a, [0, 0, 0], [2, 3, 4], strides=[1, 2, 2]), [x]), x[:, ::2, ::2], dtype)
+    close(run(ctx, lambda g, a: g.expand(a, [2, 2, 3, 4]), [x]), np.broadcast_to(x, (2, 2, 3, 4)), dtype)
+    close(run(ctx, lambda g, a: g.tile(a, [1, 2, 1]), [x]), np.tile(x, (1, 2, 1)), dtype)
+    close(run(ctx, lambda g, a: g.reverse(a, axes=[1]), [x]), x[:, ::-1], dtype)
+    close(run(ctx, lambda g, a: g.squeeze(g.unsqueeze(a, [0]), [0]), [x]), x, dtype)
+
+
+def test_pad_in_both_spellings(ctx, rng):
+    x = random_array(rng, [2, 3], "float32")
+    expected = np.pad(x, ((1, 0), (2, 1)), constant_values=5)
+    close(run(ctx, lambda g, a: g.pad(a, [1, 2], [0, 1], value=5), [x]), expected, "float32")
+    close(run(ctx, lambda g, a: g.pad(a, [1, 2, 0, 1], value=5), [x]), expected, "float32")
+    close(run(ctx, lambda g, a: g.pad(a, [0, 1], [0, 1], mode="edge"), [x]), np.pad(x, ((0, 0), (1, 1)), "edge"),
+          "float32")
+
+
+def test_cast_where_gather_and_arg_max(ctx, rng):
+    x = random_array(rng, [3, 4], "float32")
+    close(run(ctx, lambda g, a: g.cast(a, "int32"), [x]), x.astype(np.int32), "int32")
+    condition = (rng.random((3, 4)) < 0.5).astype(np.uint8)
+    y = random_array(rng, [3, 4], "float32")
+    close(run(ctx, lambda g, c, a, b: g.where_(c, a, b), [condition, x, y]), np.where(condition, x, y), "float32")
+    indices = np.array([2, 0, 2], dtype=np.int32)
+    close(run(ctx, lambda g, a, i: g.gather(a, i, axis=1), [x, indices]), x[:, indices], "float32")
+    result = run(ctx, lambda g, a: g.arg_max(a, 1, output_data_type="int32"), [x])
+    assert result.dtype == np.int32 and np.array_equal(result, np.argmax(x, 1))
+    result = run(ctx, lambda g, a: g.arg_min(a, 0, keep_dimensions=True), [x])
+    assert result.dtype == np.int32 and np.array_equal(result, np.argmin(x, 0)[None])
+    close(run(ctx, lambda g, a: g.triangular(a, upper=False, diagonal=1), [x]), np.tril(x, 1), "float32")
+    close(run(ctx, lambda g, a: g.cumulative_sum(a, 1), [x]), np.cumsum(x, 1), "float32")
+
+
+def test_normalizations(ctx, rng):
+    x = random_array(rng, [2, 3, 4, 4], "float32")
+    mean, var = rng.random(3).astype(np.float32), rng.random(3).astype(np.float32) + 0.5
+    expected = (x - mean[None, :, None, None]) / np.sqrt(var[None, :, None, None] + 1e-5)
+    close(run(ctx, lambda g, a, m, v: g.batch_normalization(a, m, v), [x, mean, var]), expected, "float32")
+    scale = rng.random((3, 4, 4)).astype(np.float32)
+    mu = x.mean(axis=(1, 2, 3), keepdims=True)
+    sigma = x.var(axis=(1, 2, 3), keepdims=True)
+    close(run(ctx, lambda g, a, s: g.layer_normalization(a, s), [x, scale]), (x - mu) / np.sqrt(sigma + 1e-5) * scale,
+          "float32")
+    mu = x.mean(axis=(2, 3), keepdims=True)
+    sigma = x.var(axis=(2, 3), keepdims=True)
+    close(run(ctx, lambda g, a: g.instance_normalization(a), [x]), (x - mu) / np.sqrt(sigma + 1e-5), "float32")
+
+
+def conv2d_reference(x, w, bias, stride, pads):
+    x = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[1]), (pads[2], pads[3])))
+    n, c, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    oh, ow = (h - kh) // stride + 1, (wd - kw) // stride + 1
+    out = np.zeros((n, o, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            patch = x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+            out[:, :, i, j] = np.tensordot(patch, w, axes=([1, 2, 3], [1, 2, 3]))
+    return out + bias[None, :, None, None]
+
+
+def test_conv2d_and_pools_with_pywebnn_keywords(ctx, rng):
+    x = random_array(rng, [1, 2, 7, 7], "float32", -1, 1)
+    w = random_array(rng, [3, 2, 3, 3], "float32", -1, 1)
+    bias = random_array(rng, [3], "float32", -1, 1)
+    expected = conv2d_reference(x.astype(np.float64), w, bias, 2, [1, 1, 1, 1])
+    close(run(ctx, lambda g, a, f, b: g.conv2d(a, f, strides=[2, 2], pads=[1, 1, 1, 1], bias=b), [x, w, bias]),
+          expected.astype(np.float32), "float32")
+    windows = x.reshape(1, 2, 7, 1, 7, 1)[:, :, :6, :, :6, :].reshape(1, 2, 3, 2, 3, 2)
+    close(run(ctx, lambda g, a: g.max_pool2d(a, [2, 2], [2, 2]), [x]), windows.max(axis=(3, 5)), "float32")
+    close(run(ctx, lambda g, a: g.average_pool2d(a, window_dimensions=[2, 2], strides=[2, 2]), [x]),
+          windows.mean(axis=(3, 5)), "float32")
+    # No window: the whole input, as the specification says (pywebnn's default was 1 x 1).
+    close(run(ctx, lambda g, a: g.global_average_pool(a), [x]), x.mean(axis=(2, 3), keepdims=True), "float32")
+
+
+def test_quantization_round_trip(ctx, rng):
+    x = random_array(rng, [2, 4], "float32", -2, 2)
+    scale = np.array([0.05], dtype=np.float32)
+    zero = np.array([3], dtype=np.int8)
+
+    def build(g, a):
+        s, z = g.constant(scale), g.constant(zero)
+        return g.dequantize_linear(g.quantize_linear(a, s, z), s, z)
+
+    expected = (np.clip(np.round(x / 0.05) + 3, -128, 127) - 3) * 0.05
+    close(run(ctx, build, [x]), expected.astype(np.float32), "float32")
