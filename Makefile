@@ -69,6 +69,8 @@ test: deps
 	@$(call timed,webnn wpt (CPU-device kernels),WEBNN_VALIDATION=1 WEBNN_GUARD=1 WEBNN_KERNELS=cpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt (GPU kernels),WEBNN_VALIDATION=1 WEBNN_GUARD=1 WEBNN_KERNELS=gpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt-validation,WEBNN_VALIDATION=1 .build/release/webnn wpt-validation)
+	@$(call timed,webnn compare (ONNX test models),WEBNN_VALIDATION=1 tools/onnxruntime/compare-test-models.sh)
+	@$(call timed,webnn embed (the demo),WEBNN_VALIDATION=1 .build/release/webnn embed)
 	@$(call timed,webnn bench smoke,WEBNN_VALIDATION=1 WEBNN_GUARD=1 .build/release/webnn bench $(BENCH_SMOKE_FLAGS))
 	@$(call timed,C API test,$(MAKE) --no-print-directory capi-test-run)
 	@$(call timed,Python package tests,$(MAKE) --no-print-directory python-test-run)
