@@ -11,8 +11,8 @@ final class ValidationBackend: MLBackend {
   private func unsupported() -> MLError { MLError(.notSupportedError, "the validation backend runs nothing") }
   func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor { throw unsupported() }
   func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws { throw unsupported() }
-  func readTensor(_ tensor: any MLBackendTensor) async throws -> [UInt8] { throw unsupported() }
-  func compile(_ graph: GraphIR) async throws -> any MLBackendGraph { throw unsupported() }
+  func readTensor(_ tensor: any MLBackendTensor) throws -> [UInt8] { throw unsupported() }
+  func compile(_ graph: GraphIR) throws -> any MLBackendGraph { throw unsupported() }
   func dispatch(
     _ graph: any MLBackendGraph, inputs: [String: any MLBackendTensor], outputs: [String: any MLBackendTensor]
   ) throws { throw unsupported() }
@@ -20,7 +20,7 @@ final class ValidationBackend: MLBackend {
 }
 
 struct ValidationProvider: MLBackendProvider {
-  func makeBackend(options: MLContextOptions) async throws -> any MLBackend { ValidationBackend() }
+  func makeBackend(options: MLContextOptions) throws -> any MLBackend { ValidationBackend() }
 }
 
 /// The result of an async call, handed from the task that ran it to the thread that waits.
