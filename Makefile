@@ -153,7 +153,8 @@ FUZZ_BUILD = --package-path tools/fuzz --scratch-path .build-fuzz -c release --s
 FUZZ_SECONDS ?= 60
 FUZZ_OPTIONS ?= -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 -max_len=8192 -print_final_stats=1
 # The builder target runs graphs on the Vulkan driver, which is not instrumented and frees some of
-# its objects after the input has returned: leak detection is off for it (-detect_leaks=0), and
+# its objects after the input has returned: leak detection is off for it (per input with
+# -detect_leaks=0, at exit with ASAN_OPTIONS=detect_leaks=0), and
 # on for the readers.
 # A crash report from libFuzzer, not Swift's backtracer: the input is then saved under
 # .build-fuzz/artifacts.
@@ -172,7 +173,8 @@ fuzz-run:
 	@for t in $(FUZZ); do \
 	  mkdir -p .build-fuzz/corpus/$$t .build-fuzz/artifacts/$$t; \
 	  start=$$SECONDS; \
-	  $(FUZZ_ENV) .build-fuzz/release/fuzz-$$t .build-fuzz/corpus/$$t tools/fuzz/corpus/$$t \
+	  env $(FUZZ_ENV) $$([ $$t = builder ] && echo ASAN_OPTIONS=detect_leaks=0) \
+	    .build-fuzz/release/fuzz-$$t .build-fuzz/corpus/$$t tools/fuzz/corpus/$$t \
 	    $$(test -d tools/fuzz/regressions/$$t && echo tools/fuzz/regressions/$$t) \
 	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_OPTIONS) \
 	    $$([ $$t = builder ] && echo -detect_leaks=0) -artifact_prefix=.build-fuzz/artifacts/$$t/ \
