@@ -49,6 +49,7 @@ final class VulkanInstance: @unchecked Sendable {
     }
     try vkCheck(result, "vkCreateInstance")
     handle = instance!
+    VulkanLibraryPinning.pinLoadedLibraries()
     if validation { try installMessenger() }
   }
 
