@@ -1,0 +1,33 @@
+import WebNNCore
+
+extension GraphPlan {
+  /// One generated kernel for a fused element-wise chain (see ``GraphFusion``).
+  mutating func emitChain(_ chain: ElementwiseChain) {
+    let output = descriptor(chain.output)
+    let graph = GraphRewriter(ir)
+    let (shape, strides, loads) = GraphFusion.chainLoads(chain.inputs, shape: output.shape, graph)!
+    var defines = typeDefines("Y", output.dataType)
+    defines["INPUTS"] = "\(chain.inputs.count)"
+    var body = ""
+    for (j, operand) in chain.inputs.enumerated() {
+      let type = descriptor(operand).dataType
+      defines["IN\(j)_T"] = type.glslStorage
+      defines["IN\(j)_ALIGN"] = "\(type.glslAlignment)"
+      body += "float I\(j) = \(loads[j]); "
+    }
+    defines["FUSED_BODY"] = body + chain.body
+    var p = Parameters()
+    p.bind(slot(chain.output))
+    for operand in chain.inputs { p.bind(slot(operand)) }
+    while p.words.count < 8 { p.append(0) }
+    p.append(output.elementCount)
+    p.append(shape.count)
+    p.append(shape, padTo: Self.maxKernelRank, fill: 1)
+    for j in 0..<ElementwiseChain.maxInputs {
+      p.append(j < strides.count ? strides[j] : [], padTo: Self.maxKernelRank)
+    }
+    add(
+      Kernel(shader: "elementwise_fused.comp", defines: defines), p, invocations: output.elementCount,
+      reads: chain.inputs.map { slot($0) }, writes: [slot(chain.output)])
+  }
+}
