@@ -49,6 +49,30 @@ public enum CPUEvaluator {
       let aIndex = broadcastIndexer(inputs[0].descriptor.shape, to: output.shape)
       let bIndex = broadcastIndexer(inputs[1].descriptor.shape, to: output.shape)
       return CPUTensor(output, floats: (0..<output.elementCount).map { f(a[aIndex($0)], b[bIndex($0)]) })
+    case .whereSelect:
+      guard inputs[0].descriptor.dataType == .uint8, inputs[1].descriptor.dataType == .float32,
+        inputs[2].descriptor.dataType == .float32
+      else { return nil }
+      let (c, t, f) = (inputs[0].bytes, inputs[1].floats, inputs[2].floats)
+      let indexers = inputs.map { broadcastIndexer($0.descriptor.shape, to: output.shape) }
+      return CPUTensor(
+        output,
+        floats: (0..<output.elementCount).map { i in c[indexers[0](i)] != 0 ? t[indexers[1](i)] : f[indexers[2](i)] })
+    case .batchNormalization(_, _, _, let scale, let bias, let axis, let epsilon):
+      guard inputs.allSatisfy({ $0.descriptor.dataType == .float32 }) else { return nil }
+      let (x, mean, variance) = (inputs[0].floats, inputs[1].floats, inputs[2].floats)
+      var rest = Array(inputs.dropFirst(3))
+      let gamma = scale == nil ? nil : rest.removeFirst().floats
+      let beta = bias == nil ? nil : rest.removeFirst().floats
+      let shape = output.shape
+      let inner = shape[(axis + 1)...].reduce(1, *)
+      return CPUTensor(
+        output,
+        floats: x.indices.map { i in
+          let c = (i / inner) % shape[axis]
+          let normalized = (x[i] - mean[c]) / (variance[c] + Float(epsilon)).squareRoot()
+          return normalized * (gamma?[c] ?? 1) + (beta?[c] ?? 0)
+        })
     case .matmul:
       guard inputs.allSatisfy({ $0.descriptor.dataType == .float32 }) else { return nil }
       return matmul(inputs[0], inputs[1], output)

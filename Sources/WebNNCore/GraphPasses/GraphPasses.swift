@@ -16,8 +16,12 @@ public struct GraphPass: Sendable {
 /// backend's fusion) off: the baseline the benchmarks and the fused-versus-unfused tests
 /// compare against. In debug builds the verifier runs after every pass.
 public enum GraphPasses {
-  /// False when `WEBNN_NO_FUSION=1`.
-  public static var enabled: Bool { ProcessInfo.processInfo.environment["WEBNN_NO_FUSION"] != "1" }
+  /// Overrides the environment for graphs built in this task: the tests build the same graph
+  /// fused and unfused in one process.
+  @TaskLocal public static var override: Bool?
+
+  /// False when `WEBNN_NO_FUSION=1` (or ``override`` is false).
+  public static var enabled: Bool { override ?? (ProcessInfo.processInfo.environment["WEBNN_NO_FUSION"] != "1") }
 
   public static let standard: [GraphPass] = [
     GraphPass("constant folding", foldConstants),
