@@ -12,7 +12,8 @@ public struct GraphPass: Sendable {
 }
 
 /// The IR passes every backend gets: constant folding, batch normalization folded into the
-/// convolution before it, and dead-code removal. `WEBNN_NO_FUSION=1` turns them (and the
+/// convolution before it, decomposed gelu and layer normalization recognized, and dead-code
+/// removal. `WEBNN_NO_FUSION=1` turns them (and the
 /// backend's fusion) off: the baseline the benchmarks and the fused-versus-unfused tests
 /// compare against. In debug builds the verifier runs after every pass.
 public enum GraphPasses {
@@ -26,6 +27,7 @@ public enum GraphPasses {
   public static let standard: [GraphPass] = [
     GraphPass("constant folding", foldConstants),
     GraphPass("batch normalization folding", foldBatchNormalization),
+    GraphPass("decomposed patterns", recognizePatterns),
     GraphPass("dead code", removeDeadCode),
   ]
 
