@@ -192,7 +192,7 @@ enum GraphFusion {
 
   /// Per input, the load expression of elementwise_fused.comp and the strides it reads with
   /// (over the collapsed shape); nil when the collapsed rank exceeds the kernel's.
-  static func chainLoads(_ inputs: [OperandID], shape: [Int], _ graph: GraphRewriter)
+  static func chainLoads(_ inputs: [OperandID], shape: [Int], _ graph: GraphRewriter, vectorized: Bool = false)
     -> (shape: [Int], strides: [[Int]], loads: [String])?
   {
     let strides = inputs.map { broadcastStrides(graph.descriptor($0).shape, to: shape) }
@@ -200,8 +200,9 @@ enum GraphFusion {
     guard collapsed.count <= GraphPlan.maxKernelRank else { return nil }
     let loads = inputs.indices.map { j in
       let type = graph.descriptor(inputs[j]).dataType
-      let offset =
-        graph.descriptor(inputs[j]).shape == shape ? "i" : "stridedOffset(i, rank, 10, \(18 + 8 * j))"
+      let full = graph.descriptor(inputs[j]).shape == shape
+      if vectorized && full && type == .float32 { return "in\(j)v.v[i][k]" }
+      let offset = full ? "e" : "stridedOffset(e, rank, 10, \(18 + 8 * j))"
       return "float(\(type.glslCompute)(in\(j).v[\(offset)]))"
     }
     return (collapsed, Array(collapsedStrides.dropLast()), loads)

@@ -261,13 +261,16 @@ import WebNN
     let x = try b.input("x", .init(dataType: .float32, shape: [2, 5, 16]))
     var rng = SeededGenerator(state: 7)
     let y = try Self.decomposedLayerNormalization(
-      b, try Self.decomposedGelu(b, x), try FusionTests.constant(b, [16], &rng), try FusionTests.constant(b, [16], &rng))
+      b, try Self.decomposedGelu(b, x), try FusionTests.constant(b, [16], &rng), try FusionTests.constant(b, [16], &rng)
+    )
     let optimized = try GraphPasses.$override.withValue(true) { try GraphPasses.optimize(try b.graphIR(["y": y])) }
     #expect(optimized.nodes.map { $0.operation.name } == ["gelu", "layerNormalization"])
 
-    let counts = try await FusionTests.check(seed: 400, inputs: ["x": [2, 5, 16]], withReference: false) { b, rng, inputs in
+    let counts = try await FusionTests.check(seed: 400, inputs: ["x": [2, 5, 16]], withReference: false) {
+      b, rng, inputs in
       try Self.decomposedLayerNormalization(
-        b, try Self.decomposedGelu(b, inputs["x"]!), try FusionTests.constant(b, [16], &rng), try FusionTests.constant(b, [16], &rng))
+        b, try Self.decomposedGelu(b, inputs["x"]!), try FusionTests.constant(b, [16], &rng),
+        try FusionTests.constant(b, [16], &rng))
     }
     #expect(counts.fused == 2)
     // The gelu alone against the CPU reference (erf and gelu both have one).
