@@ -7,6 +7,7 @@
 // [20..23] input strides (n, c, h, w), [24..27] filter strides (o, i, h, w),
 // [28..31] output strides (n, c, h, w), [32] has bias.
 #include "common.glsl"
+#include "epilogue.glsl"
 
 TENSOR(1, x, T, T_ALIGN)
 TENSOR(2, w, T, T_ALIGN)
@@ -45,5 +46,6 @@ void main() {
     }
   }
   if (P(32) != 0u) sum += float(b3.v[o]);
-  b4.v[int(n) * Pi(28) + int(o) * Pi(29) + int(oy) * Pi(30) + int(ox) * Pi(31)] = T(sum);
+  int offset = int(n) * Pi(28) + int(o) * Pi(29) + int(oy) * Pi(30) + int(ox) * Pi(31);
+  b4.v[offset] = T(epilogue(sum, offset));
 }

@@ -4,6 +4,7 @@
 // Parameters as conv2d.comp, except [8] O is the total output channels and the filter strides
 // at [24..27] are (input channel, output channel within group, h, w).
 #include "common.glsl"
+#include "epilogue.glsl"
 
 TENSOR(1, x, T, T_ALIGN)
 TENSOR(2, w, T, T_ALIGN)
@@ -47,5 +48,6 @@ void main() {
     }
   }
   if (P(32) != 0u) sum += float(b3.v[o]);
-  b4.v[int(n) * Pi(28) + int(o) * Pi(29) + int(oy) * Pi(30) + int(ox) * Pi(31)] = T(sum);
+  int offset = int(n) * Pi(28) + int(o) * Pi(29) + int(oy) * Pi(30) + int(ox) * Pi(31);
+  b4.v[offset] = T(epilogue(sum, offset));
 }

@@ -10,6 +10,7 @@
 // [6] H, [7] W, [8] O, [9] OH, [10] OW, ..., [18] pad top, [19] pad left, [20..23] input strides
 // (n, c, h, w), [24..27] filter strides (o, i, h, w), [28..31] output strides, [32] has bias.
 #include "common.glsl"
+#include "epilogue.glsl"
 
 TENSOR(1, x, T, T_ALIGN)
 TENSOR(2, w, T, T_ALIGN)
@@ -63,7 +64,10 @@ void main() {
     int oy = oy0 + r;
     if (oy >= OH) break;
     [[unroll]] for (int q = 0; q < COLS; ++q) {
-      if (ox0 + q < OW) y.v[outputBase + oy * oh + (ox0 + q) * ow] = T(acc[r][q]);
+      if (ox0 + q < OW) {
+        int offset = outputBase + oy * oh + (ox0 + q) * ow;
+        y.v[offset] = T(epilogue(acc[r][q], offset));
+      }
     }
   }
 }

@@ -16,6 +16,7 @@
 // stride, [50] b row stride, [51] b column stride, [52] c row stride, [53] c column stride,
 // [54] out row stride, [55] out column stride, [56] alpha, [57] beta.
 #include "common.glsl"
+#include "epilogue.glsl"
 
 TENSOR(1, a, T, T_ALIGN)
 #if VEC_A
@@ -119,6 +120,8 @@ void main() {
 #if HAS_C
       values[j] += beta * float(c.v[cBase + int(m) * cRow + int(min(n0 + j, N - 1u)) * cCol]);
 #endif
+      // Columns past N are not stored; their epilogue reads the last column's operands.
+      values[j] = epilogue(values[j], oBase + int(m) * oRow + int(min(n0 + j, N - 1u)) * oCol);
     }
 #if VEC_OUT
     int quad = (oBase + int(m) * oRow + int(n0)) / 4;

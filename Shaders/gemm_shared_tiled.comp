@@ -7,6 +7,7 @@
 #define WG_X 16
 #define WG_Y 16
 #include "common.glsl"
+#include "epilogue.glsl"
 
 TENSOR(1, a, T, T_ALIGN)
 TENSOR(2, b, T, T_ALIGN)
@@ -70,7 +71,8 @@ void main() {
 #if HAS_C
       value += beta * float(c.v[cBase + int(m) * cRow + int(n) * cCol]);
 #endif
-      y.v[oBase + int(m) * oRow + int(n) * oCol] = T(value);
+      int offset = oBase + int(m) * oRow + int(n) * oCol;
+      y.v[offset] = T(epilogue(value, offset));
     }
   }
 }

@@ -15,6 +15,13 @@ struct Parameters {
     append(slot)
   }
 
+  /// Binds a tensor slot to the next binding after the parameter words have begun, without a
+  /// word of its own: an epilogue's operands, whose kernels read their parameters at fixed words.
+  mutating func bindTrailing(_ slot: Int) {
+    precondition(bindings.count < GraphPlan.maxBindings, "more tensors than the shared pipeline layout has")
+    bindings.append(slot)
+  }
+
   mutating func append(_ value: Int) { words.append(UInt32(truncatingIfNeeded: value)) }
   mutating func append(_ value: Bool) { words.append(value ? 1 : 0) }
   mutating func append(float value: Double) { words.append(Float(value).bitPattern) }
@@ -117,11 +124,20 @@ struct GraphPlan {
   var dispatches: [KernelDispatch] = []
   /// The scratch matrix unfolded convolutions share (see emitConvolutionAsMatrixProduct).
   var convolutionScratchSlot: Int?
+  /// The epilogue of the node being emitted, taken by the first dispatch whose kernel applies
+  /// epilogues (see ``epilogueShaders``).
+  var pendingEpilogue: Epilogue?
 
   static let maxKernelRank = 8
   static let maxCopyRank = 16
   /// Tensor bindings in the shared pipeline layout (bindings 1...maxBindings).
   static let maxBindings = 8
+  /// The kernels that apply a fused epilogue at their store (epilogue.glsl); each binds at most
+  /// four tensors of its own, leaving bindings 5-8 to the epilogue's operands.
+  static let epilogueShaders: Set<String> = [
+    "gemm_register_tiled.comp", "gemm_shared_tiled.comp", "conv2d.comp", "conv_transpose2d.comp",
+    "conv2d_direct_tiled.comp", "depthwise_conv2d.comp",
+  ]
 
   init(_ ir: GraphIR, hasFloat16Arithmetic: Bool, selection: KernelSelection) throws {
     self.ir = ir
@@ -140,26 +156,28 @@ struct GraphPlan {
       outputSlots[name] = slot
       boundSlotBytes[slot] = ir.operands[operand].byteLength
     }
-    for node in ir.nodes {
-      for operand in node.operation.inputs where slotOfOperand[operand] == nil {
-        // Only constants can be unplaced here: inputs are placed and nodes run in order.
-        guard let bytes = ir.constantBytes(operand) else { continue }
-        let slot = newSlot()
-        slotOfOperand[operand] = slot
-        ownedSlots[slot] = bytes.count
-        constantData[slot] = bytes
+    for planned in GraphFusion.plan(ir, fuse: GraphPasses.enabled) {
+      let node: Node
+      let epilogue: Epilogue?
+      switch planned {
+      case .chain(let chain):
+        placeConstants(chain.inputs)
+        placeOutputs([chain.output])
+        emitChain(chain)
+        continue
+      case .node(let planned, let fused):
+        (node, epilogue) = (planned, fused)
       }
+      placeConstants(node.operation.inputs + (epilogue?.operands.map(\.operand) ?? []))
       if case .reshape(let input) = node.operation, !outputOperands.contains(node.outputs[0]) {
         // A reshape that is not a graph output shares its input's memory.
         slotOfOperand[node.outputs[0]] = slotOfOperand[input]
         continue
       }
-      for output in node.outputs where slotOfOperand[output] == nil {
-        let slot = newSlot()
-        slotOfOperand[output] = slot
-        ownedSlots[slot] = ir.operands[output].byteLength
-      }
+      placeOutputs(node.outputs)
+      pendingEpilogue = epilogue
       try emit(node)
+      precondition(pendingEpilogue == nil, "\(node.operation.name): no kernel took the fused epilogue")
     }
     // An operand named by several outputs is copied into each extra output.
     for (name, operand) in ir.outputs where outputSlots[name] == nil {
@@ -168,6 +186,26 @@ struct GraphPlan {
       let descriptor = ir.operands[operand]
       boundSlotBytes[slot] = descriptor.byteLength
       copy(from: slotOfOperand[operand]!, to: slot, descriptor)
+    }
+  }
+
+  /// Gives each constant among `operands` a slot of its own (inputs are placed first, and node
+  /// outputs when their node is emitted).
+  private mutating func placeConstants(_ operands: [OperandID]) {
+    for operand in operands where slotOfOperand[operand] == nil {
+      guard let bytes = ir.constantBytes(operand) else { continue }
+      let slot = newSlot()
+      slotOfOperand[operand] = slot
+      ownedSlots[slot] = bytes.count
+      constantData[slot] = bytes
+    }
+  }
+
+  private mutating func placeOutputs(_ operands: [OperandID]) {
+    for output in operands where slotOfOperand[output] == nil {
+      let slot = newSlot()
+      slotOfOperand[output] = slot
+      ownedSlots[slot] = ir.operands[output].byteLength
     }
   }
 
@@ -198,6 +236,18 @@ struct GraphPlan {
 
   /// A kernel with its own workgroup size (in its defines) and grid.
   mutating func add(_ kernel: Kernel, _ parameters: Parameters, grid: Grid, reads: [Int], writes: [Int]) {
+    if let epilogue = pendingEpilogue, Self.epilogueShaders.contains(kernel.shader) {
+      pendingEpilogue = nil
+      var (kernel, parameters, reads) = (kernel, parameters, reads)
+      kernel = kernel.with("EPILOGUE_BODY", epilogue.body).with("EPILOGUE_OPERANDS", "\(epilogue.operands.count)")
+      for operand in epilogue.operands {
+        parameters.bindTrailing(slot(operand.operand))
+        reads.append(slot(operand.operand))
+      }
+      dispatches.append(
+        KernelDispatch(kernel: kernel, parameters: parameters, grid: grid, reads: reads, writes: writes))
+      return
+    }
     dispatches.append(KernelDispatch(kernel: kernel, parameters: parameters, grid: grid, reads: reads, writes: writes))
   }
 

@@ -64,6 +64,8 @@ extension Kernel {
   var profileName: String {
     let shown = defines.filter { ["TM", "TNV", "VEC_A", "VEC_B", "GRID3D", "VECTORIZED", "WG_X"].contains($0.key) }
       .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-    return ([shader] + shown).joined(separator: " ")
+    // Fused kernels are marked, without their generated GLSL.
+    let fused = defines["EPILOGUE_BODY"] != nil ? ["+epilogue"] : []
+    return ([shader] + shown + fused).joined(separator: " ")
   }
 }

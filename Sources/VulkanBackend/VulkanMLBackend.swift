@@ -171,7 +171,7 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
 
   func compile(_ graph: GraphIR) throws -> any MLBackendGraph {
     try checkAlive("build")
-    let compiled = try VulkanGraph(device: device, ir: graph)
+    let compiled = try VulkanGraph(device: device, ir: try GraphPasses.optimize(graph))
     graphs.withLock { map in
       map = map.filter { $0.value.graph != nil }
       map[ObjectIdentifier(compiled)] = WeakGraph(graph: compiled)

@@ -1,0 +1,85 @@
+#version 460
+// A chain of element-wise operators fused into one kernel (GraphFusion in the backend): y =
+// the value FUSED_BODY leaves in `r`, computed in float from up to 7 inputs, each read with its
+// own broadcast strides over the output's shape. FUSED_BODY is generated: it loads each input
+// as I<j> (LOAD<j> gives the load expression) and runs the operators one statement each, with
+// the same GLSL expressions as the one-operator kernels.
+// Defines: Y_T/Y_ALIGN (output), INPUTS, IN<j>_T/IN<j>_ALIGN, FUSED_BODY; VECTORIZED (float32
+// output, a count that is a multiple of 4: four outputs per invocation, stored as one vec4) with
+// IN<j>_VEC (input j is float32 of the output's shape, read as vec4).
+// Parameters: [0] output slot, [1..7] input slots (unused ones 0), [8] count (of vec4 when
+// VECTORIZED), [9] rank,
+// [10..17] output shape, [18 + 8j .. 25 + 8j] strides of input j.
+#include "common.glsl"
+#include "math.glsl"
+
+#if VECTORIZED
+TENSOR(1, ys4, vec4, 16)
+#else
+TENSOR(1, ys, Y_T, Y_ALIGN)
+#endif
+#if INPUTS > 0
+TENSOR(2, in0, IN0_T, IN0_ALIGN)
+#if IN0_VEC
+TENSOR(2, in0v, vec4, 16)
+#endif
+#endif
+#if INPUTS > 1
+TENSOR(3, in1, IN1_T, IN1_ALIGN)
+#if IN1_VEC
+TENSOR(3, in1v, vec4, 16)
+#endif
+#endif
+#if INPUTS > 2
+TENSOR(4, in2, IN2_T, IN2_ALIGN)
+#if IN2_VEC
+TENSOR(4, in2v, vec4, 16)
+#endif
+#endif
+#if INPUTS > 3
+TENSOR(5, in3, IN3_T, IN3_ALIGN)
+#if IN3_VEC
+TENSOR(5, in3v, vec4, 16)
+#endif
+#endif
+#if INPUTS > 4
+TENSOR(6, in4, IN4_T, IN4_ALIGN)
+#if IN4_VEC
+TENSOR(6, in4v, vec4, 16)
+#endif
+#endif
+#if INPUTS > 5
+TENSOR(7, in5, IN5_T, IN5_ALIGN)
+#if IN5_VEC
+TENSOR(7, in5v, vec4, 16)
+#endif
+#endif
+#if INPUTS > 6
+TENSOR(8, in6, IN6_T, IN6_ALIGN)
+#if IN6_VEC
+TENSOR(8, in6v, vec4, 16)
+#endif
+#endif
+
+void main() {
+  uint i = globalIndex();
+  if (i >= P(8)) return;
+  uint rank = P(9);
+#if VECTORIZED
+  // Four consecutive outputs; the loads of an input of the output's shape are one vec4 for all
+  // four (IN<j>_VEC), the others per element at e = 4 i + k.
+  vec4 result;
+  [[unroll]] for (uint k = 0u; k < 4u; ++k) {
+    uint e = 4u * i + k;
+    float r;
+    FUSED_BODY
+    result[k] = r;
+  }
+  ys4.v[i] = result;
+#else
+  uint e = i;
+  float r;
+  FUSED_BODY
+  ys.v[i] = Y_T(r);
+#endif
+}

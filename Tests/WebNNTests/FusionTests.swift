@@ -1,0 +1,281 @@
+import Foundation
+import Testing
+import WebNN
+
+/// The graph passes and the backend's fusion: random element-wise chains and random matrix
+/// products and convolutions with random epilogues are built with fusion on and off, and both
+/// results must agree with each other and with the CPU evaluator's reference.
+@Suite struct FusionTests {
+  /// Evaluates a graph's IR node by node on the CPU (CPUEvaluator, float32).
+  static func reference(_ ir: GraphIR, inputs: [String: [Float]]) throws -> [String: [Float]] {
+    var values: [OperandID: CPUTensor] = [:]
+    for (name, operand) in ir.inputs { values[operand] = CPUTensor(ir.operands[operand], floats: inputs[name]!) }
+    func value(_ operand: OperandID) -> CPUTensor {
+      if let known = values[operand] { return known }
+      return CPUTensor(ir.operands[operand], bytes: ir.constantBytes(operand)!.arrayCopy)
+    }
+    for node in ir.nodes {
+      let output = ir.operands[node.outputs[0]]
+      guard let result = CPUEvaluator.evaluate(node.operation, node.operation.inputs.map(value), output: output) else {
+        throw MLError(.notSupportedError, "no CPU reference for \(node.operation.name)")
+      }
+      values[node.outputs[0]] = result
+    }
+    return Dictionary(uniqueKeysWithValues: ir.outputs.map { ($0.name, value($0.operand).floats) })
+  }
+
+  /// max |a - b| / max |b|, over one output.
+  static func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
+    let scale = max(b.map(abs).max() ?? 0, 1e-6)
+    return zip(a, b).map { abs($0 - $1) }.max()! / scale
+  }
+
+  /// Builds the graph `make` describes twice (fusion on and off), runs both on `inputs`, and
+  /// checks both against the CPU reference; returns the dispatch counts (fused, unfused).
+  static func check(
+    seed: UInt64, inputs: [String: [Int]], tolerance: Float = 1e-4, withReference: Bool = true,
+    _ make: (MLGraphBuilder, inout SeededGenerator, [String: MLOperand]) throws -> MLOperand
+  ) async throws -> (fused: Int, unfused: Int) {
+    let context = try await sharedContext()
+    var values: [String: (shape: [Int], values: [Float])] = [:]
+    var rng = SeededGenerator(state: seed)
+    for (name, shape) in inputs.sorted(by: { $0.key < $1.key }) {
+      values[name] = (shape, (0..<shape.reduce(1, *)).map { _ in Float.random(in: -2...2, using: &rng) })
+    }
+    var counts: [Int] = []
+    var results: [[Float]] = []
+    var ir: GraphIR?
+    for fused in [true, false] {
+      let builder = MLGraphBuilder(context)
+      var operands: [String: MLOperand] = [:]
+      for (name, shape) in inputs { operands[name] = try builder.input(name, .init(dataType: .float32, shape: shape)) }
+      var graphRNG = SeededGenerator(state: seed &+ 1)
+      let y = try make(builder, &graphRNG, operands)
+      ir = try builder.graphIR(["y": y])
+      let graph = try await GraphPasses.$override.withValue(fused) { try await builder.build(["y": y]) }
+      counts.append(graph.backendStatistics["dispatches"] ?? 0)
+      results.append(try await run(context, graph, inputs: values, outputs: ["y": y.shape])["y"]!)
+    }
+    #expect(
+      relativeDifference(results[0], results[1]) <= (withReference ? 1e-5 : tolerance),
+      "seed \(seed): fused and unfused differ")
+    guard withReference else { return (counts[0], counts[1]) }
+    let expected = try reference(ir!, inputs: values.mapValues(\.values))["y"]!
+    #expect(relativeDifference(results[0], expected) <= tolerance, "seed \(seed): fused differs from the reference")
+    #expect(relativeDifference(results[1], expected) <= tolerance, "seed \(seed): unfused differs from the reference")
+    expectNoValidationMessages()
+    return (counts[0], counts[1])
+  }
+
+  static func constant(_ b: MLGraphBuilder, _ shape: [Int], _ rng: inout SeededGenerator, range: Float = 1) throws
+    -> MLOperand
+  {
+    try b.constant(
+      .init(dataType: .float32, shape: shape),
+      (0..<shape.reduce(1, *)).map { _ in Float.random(in: -range...range, using: &rng) })
+  }
+
+  /// One random activation.
+  static func activation(_ b: MLGraphBuilder, _ x: MLOperand, _ rng: inout SeededGenerator) throws -> MLOperand {
+    switch Int.random(in: 0..<11, using: &rng) {
+    case 0: return try b.relu(x)
+    case 1: return try b.clamp(x, options: .init(minValue: .double(-0.5), maxValue: .double(1.5)))
+    case 2: return try b.sigmoid(x)
+    case 3: return try b.tanh(x)
+    case 4: return try b.gelu(x)
+    case 5: return try b.hardSwish(x)
+    case 6: return try b.leakyRelu(x, options: .init(alpha: 0.2))
+    case 7: return try b.elu(x, options: .init(alpha: 0.7))
+    case 8: return try b.linear(x, options: .init(alpha: 0.5, beta: 0.25))
+    case 9: return try b.abs(x)
+    default: return try b.neg(x)
+    }
+  }
+
+  /// A random binary operator with an operand of the same shape, a last-axis vector or a scalar.
+  static func binary(
+    _ b: MLGraphBuilder, _ x: MLOperand, _ rng: inout SeededGenerator, residual: MLOperand? = nil
+  ) throws -> MLOperand {
+    let other: MLOperand
+    switch Int.random(in: 0..<3, using: &rng) {
+    case 0: other = try residual ?? constant(b, x.shape, &rng)
+    case 1: other = try constant(b, [x.shape.last!], &rng)
+    default: other = try constant(b, [], &rng)
+    }
+    let swapped = Bool.random(using: &rng)
+    let (left, right) = swapped ? (other, x) : (x, other)
+    switch Int.random(in: 0..<5, using: &rng) {
+    case 0: return try b.add(left, right)
+    case 1: return try b.sub(left, right)
+    case 2: return try b.mul(left, right)
+    case 3: return try b.max(left, right)
+    default: return try b.min(left, right)
+    }
+  }
+
+  @Test func randomElementwiseChainsAgree() async throws {
+    for seed in UInt64(1)...12 {
+      let shape = [[2, 3, 8], [5, 7], [4, 16], [1, 3, 5, 4]][Int(seed % 4)]
+      let counts = try await Self.check(seed: seed, inputs: ["x": shape, "z": shape]) { b, rng, inputs in
+        var y = inputs["x"]!
+        for _ in 0..<Int.random(in: 2...6, using: &rng) {
+          switch Int.random(in: 0..<3, using: &rng) {
+          case 0: y = try Self.activation(b, y, &rng)
+          case 1: y = try Self.binary(b, y, &rng, residual: inputs["z"])
+          default:
+            let condition = try b.constant(
+              .init(dataType: .uint8, shape: [shape.last!]),
+              (0..<shape.last!).map { _ in UInt8.random(in: 0...1, using: &rng) })
+            y = try b.where(condition, y, inputs["z"]!)
+          }
+        }
+        return y
+      }
+      #expect(counts.fused == 1, "seed \(seed): a chain of element-wise nodes is one dispatch")
+      #expect(counts.unfused > 1)
+    }
+  }
+
+  /// matmul (batched for odd seeds), then random activations and binaries (a residual input
+  /// among them).
+  @Test func randomMatrixProductEpiloguesAgree() async throws {
+    for seed in UInt64(100)...109 {
+      let (m, k, n) = (Int(seed % 5) + 3, 17, [8, 12, 33, 64][Int(seed % 4)])
+      let batch = seed % 2 == 0 ? [] : [2]
+      let counts = try await Self.check(seed: seed, inputs: ["x": batch + [m, k], "r": batch + [m, n]]) {
+        b, rng, inputs in
+        let w = try Self.constant(b, [k, n], &rng, range: 0.3)
+        var y = try b.matmul(inputs["x"]!, w)
+        for _ in 0..<Int.random(in: 1...4, using: &rng) {
+          y =
+            Bool.random(using: &rng)
+            ? try Self.activation(b, y, &rng) : try Self.binary(b, y, &rng, residual: inputs["r"])
+        }
+        return y
+      }
+      #expect(counts.fused == 1, "seed \(seed): the epilogue runs in the product's store")
+    }
+  }
+
+  /// conv2d of every kernel path (depthwise, direct, unfolded, 1x1), bias, then an epilogue.
+  @Test func randomConvolutionEpiloguesAgree() async throws {
+    let cases: [(channels: Int, out: Int, kernel: Int, stride: Int, groups: Int)] = [
+      (8, 8, 3, 1, 8), (4, 8, 3, 1, 1), (4, 6, 3, 2, 1), (6, 4, 1, 1, 1), (4, 4, 5, 2, 2),
+    ]
+    for (index, c) in cases.enumerated() {
+      let seed = UInt64(200 + index)
+      let size = 20
+      let outSize = (size + 2 * (c.kernel / 2) - c.kernel) / c.stride + 1
+      _ = try await Self.check(
+        seed: seed, inputs: ["x": [1, c.channels, size, size], "r": [1, c.out, outSize, outSize]]
+      ) { b, rng, inputs in
+        let filter = try Self.constant(b, [c.out, c.channels / c.groups, c.kernel, c.kernel], &rng, range: 0.4)
+        let pad = c.kernel / 2
+        var y = try b.conv2d(
+          inputs["x"]!, filter,
+          options: .init(
+            padding: [pad, pad, pad, pad], strides: [c.stride, c.stride], groups: c.groups,
+            bias: try Self.constant(b, [c.out], &rng)))
+        y = try b.add(y, inputs["r"]!)
+        for _ in 0..<Int.random(in: 1...3, using: &rng) { y = try Self.activation(b, y, &rng) }
+        return y
+      }
+    }
+  }
+
+  @Test func batchNormalizationFoldsIntoTheConvolution() async throws {
+    let counts = try await Self.check(seed: 300, inputs: ["x": [1, 3, 9, 9]]) { b, rng, inputs in
+      let conv = try b.conv2d(
+        inputs["x"]!, try Self.constant(b, [4, 3, 3, 3], &rng),
+        options: .init(padding: [1, 1, 1, 1], bias: try Self.constant(b, [4], &rng)))
+      let positive = try b.constant(.init(dataType: .float32, shape: [4]), [0.5, 1, 2, 0.1] as [Float])
+      return try b.batchNormalization(
+        conv, mean: try Self.constant(b, [4], &rng), variance: positive,
+        options: .init(scale: try Self.constant(b, [4], &rng), bias: try Self.constant(b, [4], &rng)))
+    }
+    // Unfolded into a scratch matrix, the convolution is two dispatches; batch normalization
+    // would be a third.
+    #expect(counts.fused == counts.unfused - 1)
+  }
+}
+
+/// The IR passes without a device.
+@Suite struct GraphPassTests {
+  @Test func constantSubgraphsFoldAndDeadNodesGo() async throws {
+    let context = try await sharedContext()
+    let b = MLGraphBuilder(context)
+    let x = try b.input("x", .init(dataType: .float32, shape: [2, 3]))
+    let c = try b.constant(.init(dataType: .float32, shape: [3, 2]), [1, -2, 3, -4, 5, -6] as [Float])
+    // transpose, add and relu of constants only: folded into one constant.
+    let folded = try b.relu(
+      try b.add(try b.transpose(c), try b.constant(.init(dataType: .float32, shape: []), [1] as [Float])))
+    let y = try b.mul(x, folded)
+    let ir = try b.graphIR(["y": y])
+    #expect(ir.nodes.count == 4)
+    let optimized = try GraphPasses.$override.withValue(true) { try GraphPasses.optimize(ir) }
+    try GraphVerifier.verify(optimized)
+    #expect(optimized.nodes.count == 1)
+    guard case .binary(.mul, _, let b2) = optimized.nodes[0].operation, let bytes = optimized.constantBytes(b2) else {
+      Issue.record("the mul should read a folded constant")
+      return
+    }
+    #expect(CPUTensor(optimized.operands[b2], bytes: bytes.arrayCopy).floats == [2, 4, 6, 0, 0, 0])
+    // With the passes off the graph is unchanged.
+    let unchanged = try GraphPasses.$override.withValue(false) { try GraphPasses.optimize(ir) }
+    #expect(unchanged.nodes.count == 4)
+  }
+
+  @Test func theVerifierRejectsAnOperandReadBeforeItIsComputed() async throws {
+    let context = try await sharedContext()
+    let b = MLGraphBuilder(context)
+    let x = try b.input("x", .init(dataType: .float32, shape: [4]))
+    let y = try b.exp(try b.relu(x))
+    var ir = try b.graphIR(["y": y])
+    try GraphVerifier.verify(ir)
+    ir.nodes.reverse()
+    #expect(throws: MLError.self) { try GraphVerifier.verify(ir) }
+  }
+
+  /// gelu and layer normalization as ONNX exports write them.
+  static func decomposedGelu(_ b: MLGraphBuilder, _ x: MLOperand) throws -> MLOperand {
+    func scalar(_ value: Float) throws -> MLOperand { try b.constant(.init(dataType: .float32, shape: []), [value]) }
+    let erf = try b.erf(try b.div(x, try scalar(Float(2).squareRoot())))
+    return try b.mul(try b.mul(x, try b.add(erf, try scalar(1))), try scalar(0.5))
+  }
+
+  static func decomposedLayerNormalization(_ b: MLGraphBuilder, _ x: MLOperand, _ gamma: MLOperand, _ beta: MLOperand)
+    throws -> MLOperand
+  {
+    let axes = MLReduceOptions(axes: [x.rank - 1], keepDimensions: true)
+    let centered = try b.sub(x, try b.reduceMean(x, options: axes))
+    let two = try b.constant(.init(dataType: .float32, shape: []), [2] as [Float])
+    let variance = try b.reduceMean(try b.pow(centered, two), options: axes)
+    let epsilon = try b.constant(.init(dataType: .float32, shape: []), [1e-5] as [Float])
+    let normalized = try b.div(centered, try b.sqrt(try b.add(variance, epsilon)))
+    return try b.add(try b.mul(normalized, gamma), beta)
+  }
+
+  @Test func decomposedPatternsBecomeTheFusedOperators() async throws {
+    let context = try await sharedContext()
+    let b = MLGraphBuilder(context)
+    let x = try b.input("x", .init(dataType: .float32, shape: [2, 5, 16]))
+    var rng = SeededGenerator(state: 7)
+    let y = try Self.decomposedLayerNormalization(
+      b, try Self.decomposedGelu(b, x), try FusionTests.constant(b, [16], &rng), try FusionTests.constant(b, [16], &rng)
+    )
+    let optimized = try GraphPasses.$override.withValue(true) { try GraphPasses.optimize(try b.graphIR(["y": y])) }
+    #expect(optimized.nodes.map { $0.operation.name } == ["gelu", "layerNormalization"])
+
+    let counts = try await FusionTests.check(seed: 400, inputs: ["x": [2, 5, 16]], withReference: false) {
+      b, rng, inputs in
+      try Self.decomposedLayerNormalization(
+        b, try Self.decomposedGelu(b, inputs["x"]!), try FusionTests.constant(b, [16], &rng),
+        try FusionTests.constant(b, [16], &rng))
+    }
+    #expect(counts.fused == 2)
+    // The gelu alone against the CPU reference (erf and gelu both have one).
+    _ = try await FusionTests.check(seed: 401, inputs: ["x": [3, 8]]) { b, _, inputs in
+      try Self.decomposedGelu(b, inputs["x"]!)
+    }
+  }
+}
