@@ -116,13 +116,26 @@ final class VulkanBuffer: @unchecked Sendable {
   /// caller has waited for the work that used the buffer.
   func guardIntact() throws -> Bool {
     guard guardBytes > 0, !destroyed else { return true }
-    let bytes: [UInt8]
+    return try bytes(at: guardStart, count: guardBytes).allSatisfy { $0 == Self.guardPattern }
+  }
+
+  /// `count` bytes from `offset` (the caller has waited for GPU work writing them).
+  func bytes(at offset: Int, count: Int) throws -> [UInt8] {
+    if let mapped { return [UInt8](UnsafeRawBufferPointer(start: mapped + offset, count: count)) }
+    return Array(try read(count: offset + count).dropFirst(offset))
+  }
+
+  /// Sets `count` bytes from `offset` (a multiple of 4, as vkCmdFillBuffer needs) to `byte`.
+  func fill(offset: Int, count: Int, byte: UInt8) throws {
+    precondition(offset % 4 == 0 && offset + count <= guardStart + guardBytes)
     if let mapped {
-      bytes = [UInt8](UnsafeRawBufferPointer(start: mapped + guardStart, count: guardBytes))
-    } else {
-      bytes = Array(try read(count: guardStart + guardBytes).dropFirst(guardStart))
+      memset(mapped + offset, Int32(byte), count)
+      return
     }
-    return bytes.allSatisfy { $0 == Self.guardPattern }
+    try device.runOnce {
+      vkCmdFillBuffer(
+        $0, self.buffer, VkDeviceSize(offset), VkDeviceSize((count + 3) & ~3), UInt32(byte) * 0x0101_0101)
+    }
   }
 
   /// Copies host bytes in (the caller has made sure no GPU work uses the buffer).

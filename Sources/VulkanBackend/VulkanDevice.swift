@@ -174,6 +174,8 @@ final class VulkanDevice: @unchecked Sendable {
   /// device address.
   var maxStorageBufferRange: Int { Int(info.properties.limits.maxStorageBufferRange) }
   /// Alignment of each dispatch's parameter block inside the graph's parameter buffer.
+  /// The alignment of a storage buffer's offset in a descriptor.
+  var storageAlignment: Int { Int(info.properties.limits.minStorageBufferOffsetAlignment) }
   var parameterAlignment: Int { max(Int(info.properties.limits.minUniformBufferOffsetAlignment), 16) }
 
   init(instance: VulkanInstance, info: DeviceInfo) throws {

@@ -14,8 +14,12 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   private let pipelines: [VkPipeline]
   private let parameterOffsets: [Int]
   private let parameters: VulkanBuffer
-  /// Constants, intermediates and scratch buffers, by slot.
-  private var ownedBuffers: [Int: VulkanBuffer]
+  /// Where the constants, intermediates and scratch space are, by slot.
+  private var ownedRegions: [Int: BufferRegion]
+  /// The buffers behind them: weights, the arena, and separate ones past the largest allocation.
+  private var ownedBuffers: [VulkanBuffer]
+  /// The plan behind ``ownedRegions``, for statistics.
+  private let memory: GraphMemoryPlan
   private let commandBuffer: VkCommandBuffer
   private let fence: VkFence
   private let lock = NSLock()
@@ -23,7 +27,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   /// The tensors bound to the run in flight: they must outlive it even if the caller lets go.
   private var boundTensors: [VulkanTensor] = []
   /// Their buffers by slot, for the guard-region check.
-  private var boundBuffers: [Int: VulkanBuffer] = [:]
+  private var boundBuffers: [Int: BufferRegion] = [:]
   /// Buffer ids of the input and output slots the command buffer was recorded with.
   private var recordedWith: [Int: UInt64]?
   private var destroyed = false
@@ -53,13 +57,41 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     }
     self.dispatches = dispatches
 
-    var owned: [Int: VulkanBuffer] = [:]
-    for (slot, size) in plan.ownedSlots.sorted(by: { $0.key < $1.key }) {
-      let buffer = try VulkanBuffer(device: device, size: size)
-      if let data = plan.constantData[slot] { try data.withUnsafeBytes { try buffer.write($0) } }
-      owned[slot] = buffer
+    let guardBytes = VulkanBuffer.guardRegions ? 256 : 0
+    let memory = GraphMemoryPlan(
+      plan, alignment: max(device.storageAlignment, 64), gap: guardBytes, reuse: guardBytes == 0,
+      maxBuffer: device.maxBufferSize)
+    self.memory = memory
+    var buffers: [VulkanBuffer] = []
+    var weightBuffers: [VulkanBuffer] = []
+    for size in memory.weightBufferSizes {
+      weightBuffers.append(try VulkanBuffer(device: device, size: size, guardBytes: 0))
     }
-    ownedBuffers = owned
+    buffers += weightBuffers
+    let arena = memory.arenaBytes > 0 ? try VulkanBuffer(device: device, size: memory.arenaBytes, guardBytes: 0) : nil
+    if let arena { buffers.append(arena) }
+    var regions: [Int: BufferRegion] = [:]
+    for (slot, placement) in memory.placements.sorted(by: { $0.key < $1.key }) {
+      let buffer: VulkanBuffer
+      switch placement.pool {
+      case .weights(let index): buffer = weightBuffers[index]
+      case .arena: buffer = arena!
+      case .separate:
+        buffer = try VulkanBuffer(device: device, size: placement.size, guardBytes: 0)
+        buffers.append(buffer)
+      }
+      let region = BufferRegion(buffer, offset: placement.offset, size: placement.size, guardBytes: guardBytes)
+      try region.armGuard()
+      regions[slot] = region
+    }
+    ownedRegions = regions
+    ownedBuffers = buffers
+    for (index, buffer) in weightBuffers.enumerated() {
+      try Self.upload(
+        plan.constantData.compactMap { slot, bytes in
+          memory.placements[slot].flatMap { $0.pool == .weights(index) ? ($0.offset, bytes) : nil }
+        }, into: buffer)
+    }
 
     // Parameter blocks at the device's uniform-buffer offset alignment; the last block is
     // followed by a whole block's worth of bytes, as the shaders declare one.
@@ -94,6 +126,22 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     }
   }
 
+  /// Writes constants into a weight buffer: directly where it is host-visible, otherwise
+  /// through one staging buffer and one copy for all of them.
+  private static func upload(_ constants: [(offset: Int, bytes: MLConstantBytes)], into buffer: VulkanBuffer) throws {
+    if buffer.mapped != nil {
+      for (offset, bytes) in constants { try bytes.withUnsafeBytes { try buffer.write($0, offset: offset) } }
+      return
+    }
+    let staging = try VulkanBuffer(device: buffer.device, size: buffer.size, placement: .hostVisible, guardBytes: 0)
+    defer { staging.destroy() }
+    for (offset, bytes) in constants { try bytes.withUnsafeBytes { try staging.write($0, offset: offset) } }
+    try buffer.device.runOnce { commandBuffer in
+      var region = VkBufferCopy(srcOffset: 0, dstOffset: 0, size: VkDeviceSize(buffer.size))
+      vkCmdCopyBuffer(commandBuffer, staging.buffer, buffer.buffer, 1, &region)
+    }
+  }
+
   /// Adds the last run's dispatch times to ``KernelProfile``.
   private func collectProfile() {
     guard let queryPool, !dispatches.isEmpty else { return }
@@ -115,7 +163,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   }
 
   /// Records every dispatch with the given buffers for the input and output slots.
-  private func record(bound: [Int: VulkanBuffer]) throws {
+  private func record(bound: [Int: BufferRegion]) throws {
     try vkCheck(vkResetCommandBuffer(commandBuffer, 0), "vkResetCommandBuffer")
     var begin = VkCommandBufferBeginInfo()
     begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
@@ -134,12 +182,18 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       bufferInfos.deallocate()
       writes.deallocate()
     }
-    var written = Set<Int>()
-    var read = Set<Int>()
+    // Barriers follow bytes, not slots: arena slots that are never alive together share memory.
+    func regions(_ slots: [Int]) -> [BufferRegion] { slots.compactMap { ownedRegions[$0] ?? bound[$0] } }
+    var written: [BufferRegion] = []
+    var read: [BufferRegion] = []
     for (index, dispatch) in dispatches.enumerated() {
       // A barrier only where this dispatch reads what an earlier one wrote, or overwrites
       // what an earlier one still reads or writes.
-      if !written.isDisjoint(with: dispatch.reads) || !written.union(read).isDisjoint(with: dispatch.writes) {
+      let (readRegions, writeRegions) = (regions(dispatch.reads), regions(dispatch.writes))
+      let hazard =
+        readRegions.contains { r in written.contains { $0.overlaps(r) } }
+        || writeRegions.contains { w in written.contains { $0.overlaps(w) } || read.contains { $0.overlaps(w) } }
+      if hazard {
         memoryBarrier(
           from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
           to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue,
@@ -147,8 +201,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
         written.removeAll()
         read.removeAll()
       }
-      written.formUnion(dispatch.writes)
-      read.formUnion(dispatch.reads)
+      written += writeRegions
+      read += readRegions
       vkCmdBindPipeline(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines[index])
 
       var count = 0
@@ -170,19 +224,18 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
           range: VkDeviceSize(PipelineCache.parameterBlockSize)))
       var addresses = [UInt64](repeating: 0, count: GraphPlan.maxBindings + 1)
       for (position, slot) in dispatch.parameters.bindings.enumerated() {
-        guard let buffer = ownedBuffers[slot] ?? bound[slot] else {
+        guard let region = ownedRegions[slot] ?? bound[slot] else {
           throw MLError(.operationError, "dispatch \(index) (\(dispatch.kernel.shader)): slot \(slot) has no buffer")
         }
-        addresses[position + 1] = buffer.address
+        addresses[position + 1] = region.address
         // A binding the kernel reaches by address (decided in init) gets no descriptor; any other
-        // covers the whole buffer, its guard region included, up to the device's limit.
+        // covers the region, its guard included, up to the device's limit.
         if !dispatch.kernel.addresses(binding: position + 1) {
-          let whole = buffer.guardStart + buffer.guardBytes <= device.maxStorageBufferRange
           addWrite(
             binding: position + 1, type: VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
             VkDescriptorBufferInfo(
-              buffer: buffer.buffer, offset: 0,
-              range: whole ? VkDeviceSize(VK_WHOLE_SIZE) : VkDeviceSize(device.maxStorageBufferRange)))
+              buffer: region.buffer.buffer, offset: VkDeviceSize(region.offset),
+              range: VkDeviceSize(min(region.boundBytes, device.maxStorageBufferRange))))
         }
       }
       device.pushDescriptorSet(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, UInt32(count), writes)
@@ -224,10 +277,10 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     try lock.withLock {
       guard !destroyed else { throw MLError(.invalidStateError, "dispatch: the graph was destroyed") }
       try waitLocked()
-      var bound: [Int: VulkanBuffer] = [:]
-      for (name, slot) in inputSlots { bound[slot] = inputs[name]!.buffer }
-      for (name, slot) in outputSlots { bound[slot] = outputs[name]!.buffer }
-      let identity = bound.mapValues(\.id)
+      var bound: [Int: BufferRegion] = [:]
+      for (name, slot) in inputSlots { bound[slot] = BufferRegion(whole: inputs[name]!.buffer) }
+      for (name, slot) in outputSlots { bound[slot] = BufferRegion(whole: outputs[name]!.buffer) }
+      let identity = bound.mapValues(\.buffer.id)
       if recordedWith != identity {
         recordedWith = nil
         try device.recording { try record(bound: bound) }
@@ -256,21 +309,25 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   /// written, naming the kernels that write that slot, as a validation message (which fails the
   /// tests and tools like any other).
   private func checkGuards() throws {
-    let buffers = ownedBuffers.merging(boundBuffers) { owned, _ in owned }
-    for (slot, buffer) in buffers.sorted(by: { $0.key < $1.key }) where try !buffer.guardIntact() {
+    let regions = ownedRegions.merging(boundBuffers) { owned, _ in owned }
+    for (slot, region) in regions.sorted(by: { $0.key < $1.key }) where try !region.guardIntact() {
       let writers = Set(dispatches.filter { $0.writes.contains(slot) }.map(\.kernel.profileName)).sorted()
       VulkanValidation.record(
-        "guard: a kernel wrote past the end of slot \(slot) (\(buffer.size) bytes); written by: "
+        "guard: a kernel wrote past the end of slot \(slot) (\(region.size) bytes); written by: "
           + writers.joined(separator: "; "))
       // Restore the pattern, so that one overflow is reported once.
-      if let mapped = buffer.mapped {
-        memset(mapped + buffer.guardStart, Int32(VulkanBuffer.guardPattern), buffer.guardBytes)
-      }
+      try region.armGuard()
     }
   }
 
   var statistics: [String: Int] {
-    lock.withLock { ["dispatches": dispatches.count, "pipelines": pipelineVariants, "recordings": recordCount] }
+    lock.withLock {
+      [
+        "dispatches": dispatches.count, "pipelines": pipelineVariants, "recordings": recordCount,
+        "arenaBytes": memory.arenaBytes, "intermediateBytes": memory.intermediateBytes,
+        "weightBytes": memory.weightBufferSizes.reduce(0, +),
+      ]
+    }
   }
 
   /// Blocks until the last submitted run has finished.
@@ -287,8 +344,9 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       device.freeCommandBuffer(commandBuffer)
       vkDestroyFence(device.handle, fence, nil)
       if let queryPool { vkDestroyQueryPool(device.handle, queryPool, nil) }
-      for buffer in ownedBuffers.values { buffer.destroy() }
-      ownedBuffers = [:]
+      for buffer in ownedBuffers { buffer.destroy() }
+      ownedBuffers = []
+      ownedRegions = [:]
       parameters.destroy()
     }
   }

@@ -34,7 +34,7 @@ struct BenchReport {
   }
 
   func table() -> String {
-    var header = ["name", "kind", "min ms", "median ms", "rate", "build ms", "peak MB", "kernels"]
+    var header = ["name", "kind", "min ms", "median ms", "rate", "build ms", "peak MB", "arena MB", "kernels"]
     if options.buildTimes { header += ["build cold", "new process", "warm"] }
     if options.onnxruntime { header += ["ORT min", "ORT median", "ours/ORT", "ORT rate", "max abs", "max rel"] }
     header.append("check")
@@ -45,6 +45,9 @@ struct BenchReport {
         result.name, result.kind, Self.number(result.minMs), Self.number(result.medianMs),
         result.rate.map { Self.number($0) + unit } ?? "-", Self.number(result.buildMs),
         String(format: "%.2f", Double(result.memoryBytes) / 1e6),
+        result.arenaBytes.map { arena in
+          String(format: "%.2f/%.2f", Double(arena) / 1e6, Double(result.intermediateBytes ?? 0) / 1e6)
+        } ?? "-",
         result.dispatches.map { "\($0)/\(result.pipelines ?? 0)" } ?? "-",
       ]
       if options.buildTimes {
@@ -71,15 +74,28 @@ struct BenchReport {
       if let ort = overhead.ortMicroseconds { line += ", ONNX Runtime \(Self.number(ort)) us" }
       lines.append(line)
     }
+    if let resident = Self.peakResidentBytes() {
+      lines.append(String(format: "process peak resident memory: %.1f MB", Double(resident) / 1e6))
+    }
     for error in errors { lines.append("error: \(error.name): \(error.message)") }
     lines += Self.legend(results, onnxruntime: options.onnxruntime)
     return lines.joined(separator: "\n")
+  }
+
+  /// The process's peak resident set (VmHWM of /proc/self/status), where the system reports it.
+  static func peakResidentBytes() -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+      let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+    else { return nil }
+    return kilobytes * 1024
   }
 
   static func legend(_ results: [BenchResult], onnxruntime: Bool) -> [String] {
     var lines = [
       "time: dispatch + readTensor of every output, min and median over the runs; rate from the min time",
       "GFLOP/s: conv2d/matmul/gemm multiply-adds x 2 only; peak MB: device memory while built and run (constants, intermediates, scratch, tensors)",
+      "arena MB: the graph's intermediates placed by liveness in one buffer / the same with a buffer each",
       "kernels: dispatches per run / distinct kernel variants (pipelines) of the graph",
       "check: ok = finite, and within tolerance of a sampled CPU reference (1e-3 relative, float16 1e-2) and/or ONNX"
         + " Runtime; finite = finite, nothing to compare with",

@@ -18,6 +18,10 @@ struct BenchResult: Encodable {
   /// Kernel launches per run and distinct kernel variants of the compiled graph.
   var dispatches: Int?
   var pipelines: Int?
+  /// The graph's arena (intermediates placed by liveness) and what its intermediates would take
+  /// with a buffer each.
+  var arenaBytes: Int?
+  var intermediateBytes: Int?
   /// With `--build-times`: cold, new-process and warm in-process build times.
   var buildTimes: BuildTimes?
   /// conv2d, matmul and gemm FLOPs per run (other operators are not counted).
@@ -52,7 +56,8 @@ struct BenchResult: Encodable {
     case name, kind, runs, warmup, timesMs, minMs, medianMs, buildMs, buildTimes, dispatches, pipelines, flops, bytes,
       bytesNote, rate,
       rateUnit
-    case memoryBytes, referenceRelativeError, ort, ratioToORT, maxAbsDifference, maxRelativeDifference, failures
+    case memoryBytes, arenaBytes, intermediateBytes, referenceRelativeError, ort, ratioToORT, maxAbsDifference,
+      maxRelativeDifference, failures
   }
 
   /// Whether any output is float16, which loosens the tolerances.
@@ -105,6 +110,8 @@ enum BenchRunner {
     (result.rate, result.rateUnit) = rate(benchmark, flops: graph.flops, ms: result.minMs)
     result.dispatches = built.backendStatistics["dispatches"]
     result.pipelines = built.backendStatistics["pipelines"]
+    result.arenaBytes = built.backendStatistics["arenaBytes"]
+    result.intermediateBytes = built.backendStatistics["intermediateBytes"]
     for output in graph.outputs {
       let type = dataType(output.dataType)
       result.outputs[output.name] = floats(last[output.name]!, type)
