@@ -428,7 +428,7 @@ def execute(ctx, case: Case, limits) -> str:
         actual = elements(results[name], t.data_type, count)
         errors = compare(actual, t, case.metric, count)
         checked += count
-        failing = [i for i in np.flatnonzero(~(errors <= case.tolerance))] if case.tolerance is not None else []
+        failing = list(np.flatnonzero(~(errors <= case.tolerance))) if case.tolerance is not None else []
         bad += len(failing)
         if failing and first is None:
             i = failing[0]
