@@ -73,7 +73,7 @@ test: deps
 	@$(call timed,webnn embed (the demo),WEBNN_VALIDATION=1 .build/release/webnn embed)
 	@$(call timed,webnn bench smoke,WEBNN_VALIDATION=1 WEBNN_GUARD=1 .build/release/webnn bench $(BENCH_SMOKE_FLAGS))
 	@$(call timed,C API test,$(MAKE) --no-print-directory capi-test-run)
-	@$(call timed,Python package tests,$(MAKE) --no-print-directory python-test-run)
+	@$(call timed,Python package tests,WEBNN_MODEL_TESTS=required $(MAKE) --no-print-directory python-test-run)
 
 # The C API: libwebnn_c.so (include/webnn.h) and its test program, built with gcc against it
 # and run twice: directly, and under valgrind, where any memory error or leak fails (the
@@ -93,7 +93,9 @@ capi-test-run:
 	valgrind $(VALGRIND_FLAGS) $(CAPI_TEST)
 
 # The Python package (python/): installed into .build/py-venv with the library built above
-# (WEBNN_LIBRARY points the build at it), then its pytest suite.
+# (WEBNN_LIBRARY points the build at it), then its pytest suite, the conformance vectors and the
+# embedding model (python/tests/test_embedding.py: optional unless WEBNN_MODEL_TESTS=required,
+# which `make test` sets) included.
 PY_VENV := .build/py-venv
 python-test: deps
 	$(SWIFT) build -c release --product webnn_c

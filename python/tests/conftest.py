@@ -11,6 +11,24 @@ def ctx():
     context.destroy()
 
 
+_SUMMARY = pytest.StashKey[list]()
+
+
+def pytest_configure(config):
+    config.stash[_SUMMARY] = []
+
+
+@pytest.fixture
+def summary_lines(request):
+    """Lines to print at the end of the run, even when the tests pass (pytest -q hides print)."""
+    return request.config.stash[_SUMMARY]
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for line in config.stash[_SUMMARY]:
+        terminalreporter.write_line(line)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

@@ -121,3 +121,12 @@ def test_graph_names(ctx):
     b = builder.input("b", [1], "float32")
     graph = builder.build({"sum": builder.add(a, b), "diff": builder.sub(a, b)})
     assert graph.get_input_names() == ["a", "b"] and graph.get_output_names() == ["diff", "sum"]
+
+
+def test_scalar_inputs_constants_and_outputs(ctx):
+    builder = ctx.create_graph_builder()
+    x = builder.input("x", [], "float32")
+    graph = builder.build({"y": builder.add(x, builder.constant(np.float32(2)))})
+    y = ctx.compute(graph, {"x": np.float32(3)})["y"]
+    assert y.shape == () and y.dtype == np.float32 and y == 5
+    assert ctx.compute(graph, {"x": 1.5})["y"] == 3.5

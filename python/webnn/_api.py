@@ -50,7 +50,9 @@ def host_array(value, data_type: str, shape, what: str) -> np.ndarray:
         if array.size != byte_length(data_type, shape):
             raise MLTypeError(f"{what}: {data_type} {list(shape)} needs {byte_length(data_type, shape)} packed bytes")
         return array
-    array = np.ascontiguousarray(np.asarray(value), dtype=NUMPY_TYPES[data_type])
+    # np.asarray with order="C" rather than np.ascontiguousarray, which turns a 0-D array (a
+    # scalar tensor) into shape [1].
+    array = np.asarray(value, dtype=NUMPY_TYPES[data_type], order="C")
     if list(array.shape) != [int(d) for d in shape]:
         raise MLTypeError(f"{what}: shape {list(array.shape)} given, {list(shape)} expected")
     return array
