@@ -281,11 +281,15 @@ public final class MLGraphBuilder: Sendable {
       }
       s.built = true
       var ir = s.ir
+      // A built builder can do nothing more with its constants: it lets go of them, so that
+      // once the backend has its device copy the caller's arrays are the only host copy.
+      s.ir = s.ir.releasingConstantBytes()
       ir.outputs = outputs.sorted { $0.key < $1.key }.map { ($0.key, $0.value.id) }
       return ir.prunedToOutputs()
     }
     let backendGraph = try context.backend.compile(ir)
-    let graph = MLGraph(ir: ir, backendGraph: backendGraph, context: context)
+    // The graph keeps descriptors (for dispatch's checks), not bytes.
+    let graph = MLGraph(ir: ir.releasingConstantBytes(), backendGraph: backendGraph, context: context)
     context.register(graph)
     return graph
   }
@@ -309,13 +313,27 @@ extension MLGraphBuilder {
         throw MLError.type("graphIR: outputs[\(name)]: the operand belongs to another MLGraphBuilder")
       }
     }
-    var ir = state.withLock { $0.ir }
+    var ir = try state.withLock { s in
+      guard !s.built else {
+        throw MLError.invalidState("graphIR: the builder has built its graph and released its constants")
+      }
+      return s.ir
+    }
     ir.outputs = outputs.sorted { $0.key < $1.key }.map { ($0.key, $0.value.id) }
     return ir.prunedToOutputs()
   }
 }
 
 extension GraphIR {
+  /// The same graph with every constant's bytes replaced by none: descriptors stay.
+  func releasingConstantBytes() -> GraphIR {
+    var copy = self
+    for (index, source) in sources.enumerated() {
+      if case .constant = source { copy.sources[index] = .constant(bytes: MLConstantBytes([])) }
+    }
+    return copy
+  }
+
   /// Drops nodes no output depends on. Inputs stay (dispatch must still bind them).
   func prunedToOutputs() -> GraphIR {
     var live = Set(outputs.map(\.operand))
