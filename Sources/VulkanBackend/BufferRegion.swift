@@ -10,24 +10,33 @@ struct BufferRegion {
   /// Bytes after the region filled with ``VulkanBuffer/guardPattern`` (`WEBNN_GUARD=1`).
   let guardBytes: Int
 
+  /// The bytes a descriptor covers: the tensor, rounded up to whole 32-bit words (which the
+  /// kernels of 8- and 16-bit types load), and its guard region, so that a kernel writing past
+  /// its tensor writes into the guard and is caught rather than silently clipped.
+  let boundBytes: Int
+
   /// A whole buffer, its own guard region included.
   init(whole buffer: VulkanBuffer) {
-    self.init(buffer, offset: 0, size: buffer.size, guardBytes: buffer.guardBytes)
+    self.buffer = buffer
+    self.offset = 0
+    self.size = buffer.size
+    self.guardBytes = buffer.guardBytes
+    // The buffer ends at its size when it has no guard, which need not be a whole word.
+    boundBytes = buffer.guardBytes > 0 ? buffer.guardStart + buffer.guardBytes : buffer.size
   }
 
+  /// A range of a pool buffer that has room for the rounded size and the guard after it.
   init(_ buffer: VulkanBuffer, offset: Int, size: Int, guardBytes: Int) {
     self.buffer = buffer
     self.offset = offset
     self.size = size
     self.guardBytes = guardBytes
+    boundBytes = ((size + 3) & ~3) + guardBytes
   }
 
   var address: UInt64 { buffer.address + UInt64(offset) }
   /// Where the guard region starts, relative to the buffer.
   var guardStart: Int { offset + ((size + 3) & ~3) }
-  /// The bytes a descriptor covers: the tensor and its guard region, so that a kernel writing
-  /// past its tensor writes into the guard and is caught rather than silently clipped.
-  var boundBytes: Int { guardStart - offset + guardBytes }
 
   /// Whether two regions share a byte (for barriers: a write to one must be ordered against
   /// every earlier access to the other).

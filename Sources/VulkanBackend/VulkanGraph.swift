@@ -77,7 +77,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       case .weights(let index): buffer = weightBuffers[index]
       case .arena: buffer = arena!
       case .separate:
-        buffer = try VulkanBuffer(device: device, size: placement.size, guardBytes: 0)
+        buffer = try VulkanBuffer(device: device, size: ((placement.size + 3) & ~3) + guardBytes, guardBytes: 0)
         buffers.append(buffer)
       }
       let region = BufferRegion(buffer, offset: placement.offset, size: placement.size, guardBytes: guardBytes)
