@@ -122,8 +122,6 @@ struct GraphPlan {
   /// Byte size of each input and output slot (bound at dispatch time).
   var boundSlotBytes: [Int: Int] = [:]
   var dispatches: [KernelDispatch] = []
-  /// The scratch matrix unfolded convolutions share (see emitConvolutionAsMatrixProduct).
-  var convolutionScratchSlot: Int?
   /// The epilogue of the node being emitted, taken by the first dispatch whose kernel applies
   /// epilogues (see ``epilogueShaders``).
   var pendingEpilogue: Epilogue?

@@ -108,16 +108,10 @@ extension GraphPlan {
     }
   }
 
-  /// One scratch matrix shared by every unfolded convolution of the graph, as large as the
-  /// largest: they run one after another, and the barriers order each reuse.
+  /// The unfolded input matrix of one convolution: a slot of its own, alive only for that
+  /// convolution's two dispatches, so the arena (``GraphMemoryPlan``) reuses its bytes for
+  /// whatever is alive before and after.
   private mutating func convolutionScratch(elements: Int) -> Int {
-    let bytes = elements * 4
-    if let existing = convolutionScratchSlot {
-      ownedSlots[existing] = max(ownedSlots[existing]!, bytes)
-      return existing
-    }
-    let created = scratchSlot(byteLength: bytes)
-    convolutionScratchSlot = created
-    return created
+    scratchSlot(byteLength: elements * 4)
   }
 }
