@@ -224,3 +224,116 @@ def test_quantization_round_trip(ctx, rng):
 
     expected = (np.clip(np.round(x / 0.05) + 3, -128, 127) - 3) * 0.05
     close(run(ctx, build, [x]), expected.astype(np.float32), "float32")
+
+
+# Gathers and scatters. Scatter indices are distinct, since the specification leaves the
+# order of duplicate writes open.
+
+@pytest.mark.parametrize("dtype", ["float32", "int32"])
+def test_gather_elements_and_nd(ctx, rng, dtype):
+    for _ in range(3):
+        shape = random_shape(rng, int(rng.integers(1, 4)))
+        axis = int(rng.integers(0, len(shape)))
+        x = random_array(rng, shape, dtype, -9, 9)
+        index_shape = list(shape)
+        index_shape[axis] = int(rng.integers(1, 5))
+        indices = rng.integers(0, shape[axis], size=index_shape).astype(np.int32)
+        close(run(ctx, lambda g, a, i: g.gather_elements(a, i, axis=axis), [x, indices]),
+              np.take_along_axis(x, indices, axis), dtype)
+
+        k = int(rng.integers(1, len(shape) + 1))
+        batch = random_shape(rng, int(rng.integers(1, 3)))
+        nd = np.stack([rng.integers(0, shape[j], size=batch) for j in range(k)], axis=-1).astype(np.int32)
+        expected = x[tuple(nd[..., j] for j in range(k))]
+        close(run(ctx, lambda g, a, i: g.gather_nd(a, i), [x, nd]), expected, dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32"])
+def test_scatter_elements_and_nd(ctx, rng, dtype):
+    for _ in range(3):
+        shape = random_shape(rng, int(rng.integers(1, 4)))
+        axis = int(rng.integers(0, len(shape)))
+        x = random_array(rng, shape, dtype, -9, 9)
+        index_shape = list(shape)
+        index_shape[axis] = int(rng.integers(1, shape[axis] + 1))
+        # Distinct positions along the axis for every other coordinate.
+        order = np.argsort(rng.random(shape), axis=axis)
+        indices = np.take(order, range(index_shape[axis]), axis=axis).astype(np.int32)
+        updates = random_array(rng, index_shape, dtype, -9, 9)
+        expected = x.copy()
+        np.put_along_axis(expected, indices, updates, axis)
+        close(run(ctx, lambda g, a, i, u: g.scatter_elements(a, i, u, axis=axis), [x, indices, updates]),
+              expected, dtype)
+
+        k = int(rng.integers(1, len(shape) + 1))
+        cells = int(np.prod(shape[:k]))
+        count = int(rng.integers(1, cells + 1))
+        flat = rng.permutation(cells)[:count]
+        nd = np.stack(np.unravel_index(flat, shape[:k]), axis=-1).astype(np.int32)
+        updates = random_array(rng, [count] + shape[k:], dtype, -9, 9)
+        expected = x.copy()
+        expected[tuple(nd[:, j] for j in range(k))] = updates
+        close(run(ctx, lambda g, a, i, u: g.scatter_nd(a, i, u), [x, nd, updates]), expected, dtype)
+
+
+def l2_pool_reference(x, window, strides, pads):
+    x = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pads[0], pads[1]), (pads[2], pads[3])))
+    (kh, kw), (sh, sw) = window, strides
+    oh, ow = (x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1
+    out = np.zeros(x.shape[:2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            patch = x[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            out[:, :, i, j] = np.sqrt(np.sum(patch * patch, axis=(2, 3)))
+    return out
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_l2_pool2d(ctx, rng, dtype):
+    for _ in range(3):
+        shape = [int(rng.integers(1, 3)), int(rng.integers(1, 4)), int(rng.integers(3, 8)), int(rng.integers(3, 8))]
+        x = random_array(rng, shape, dtype, -2, 2)
+        window = [int(rng.integers(1, 4)), int(rng.integers(1, 4))]
+        strides = [int(rng.integers(1, 3)), int(rng.integers(1, 3))]
+        pads = [int(p) for p in rng.integers(0, 2, size=4)]
+        expected = l2_pool_reference(x, window, strides, pads).astype(dtype)
+        close(run(ctx, lambda g, a: g.l2_pool2d(a, window, strides, padding=pads), [x]), expected, dtype)
+    # No window: the whole of H and W.
+    close(run(ctx, lambda g, a: g.l2_pool2d(a), [x]), l2_pool_reference(x, shape[2:], [1, 1], [0] * 4).astype(dtype),
+          dtype)
+
+
+def resample_reference(x, out_sizes, axes, mode):
+    """Half-pixel sampling: x_in = clamp((x_out + 0.5) / scale - 0.5, 0, in - 1), scale = out / in;
+    nearest takes ceil(x_in - 0.5), linear interpolates between floor(x_in) and ceil(x_in)."""
+    y = x.astype(np.float64)
+    for axis, out in zip(axes, out_sizes):
+        size = y.shape[axis]
+        position = np.clip((np.arange(out) + 0.5) * size / out - 0.5, 0, size - 1)
+        if mode == "nearest-neighbor":
+            y = np.take(y, np.ceil(position - 0.5).astype(int), axis=axis)
+        else:
+            low, high = np.floor(position).astype(int), np.ceil(position).astype(int)
+            weight = (position - low).reshape([-1 if a == axis else 1 for a in range(4)])
+            y = np.take(y, low, axis=axis) * (1 - weight) + np.take(y, high, axis=axis) * weight
+    return y
+
+
+@pytest.mark.parametrize("mode", ["nearest-neighbor", "linear"])
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_resample2d(ctx, rng, mode, dtype):
+    for _ in range(3):
+        shape = [int(d) for d in rng.integers(1, 4, size=2)] + [2 * int(d) for d in rng.integers(1, 4, size=2)]
+        x = random_array(rng, shape, dtype, -2, 2)
+        # Scales whose products are whole numbers, so scale == out / in exactly.
+        scales = [float(rng.choice([0.5, 1.0, 1.5, 2.0, 3.0])) for _ in range(2)]
+        sizes = [int(d * s) for d, s in zip(shape[2:], scales)]
+        expected = resample_reference(x, sizes, [2, 3], mode).astype(dtype)
+        close(run(ctx, lambda g, a: g.resample2d(a, mode=mode, scales=scales), [x]), expected, dtype)
+        sizes = [int(d) for d in rng.integers(1, 9, size=2)]
+        expected = resample_reference(x, sizes, [2, 3], mode).astype(dtype)
+        close(run(ctx, lambda g, a: g.resample2d(a, mode=mode, sizes=sizes), [x]), expected, dtype)
+        # Other axes: H and W of an nhwc tensor.
+        nhwc = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+        expected = resample_reference(nhwc, sizes, [1, 2], mode).astype(dtype)
+        close(run(ctx, lambda g, a: g.resample2d(a, mode=mode, sizes=sizes, axes=[1, 2]), [nhwc]), expected, dtype)
