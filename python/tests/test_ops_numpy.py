@@ -337,3 +337,108 @@ def test_resample2d(ctx, rng, mode, dtype):
         nhwc = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
         expected = resample_reference(nhwc, sizes, [1, 2], mode).astype(dtype)
         close(run(ctx, lambda g, a: g.resample2d(a, mode=mode, sizes=sizes, axes=[1, 2]), [nhwc]), expected, dtype)
+
+
+# Recurrent networks, as the specification's emulation computes them: gates sliced out of the
+# weights in layout order, the backward direction reading the steps last to first, and each
+# direction's output of step t at sequence[t], as the WPT vectors in shared/wpt have it (not
+# stacked in the order the backward steps were computed).
+
+ACTIVATIONS = {"sigmoid": lambda v: 1 / (1 + np.exp(-v)), "tanh": np.tanh, "relu": lambda v: np.maximum(v, 0)}
+
+
+def gru_cell_reference(x, h, w, r, b, rb, reset_after, layout, activations):
+    f, g = (ACTIVATIONS[a] for a in activations)
+    n_h = h.shape[-1]
+    gates = {name: slice(i * n_h, (i + 1) * n_h) for i, name in enumerate(layout)}
+    b = np.zeros(3 * n_h) if b is None else b
+    rb = np.zeros(3 * n_h) if rb is None else rb
+
+    def part(name, weight, value, bias):
+        return value @ weight[gates[name]].T + bias[gates[name]]
+
+    z = f(part("z", w, x, b) + part("z", r, h, rb))
+    reset = f(part("r", w, x, b) + part("r", r, h, rb))
+    if reset_after:
+        n = g(part("n", w, x, b) + reset * part("n", r, h, rb))
+    else:
+        n = g(part("n", w, x, b) + part("n", r, reset * h, rb))
+    return (1 - z) * n + z * h
+
+
+def lstm_cell_reference(x, h, c, w, r, b, rb, p, layout, activations):
+    f, g, act = (ACTIVATIONS[a] for a in activations)
+    n_h = h.shape[-1]
+    gates = {name: slice(i * n_h, (i + 1) * n_h) for i, name in enumerate(layout)}
+    b = np.zeros(4 * n_h) if b is None else b
+    rb = np.zeros(4 * n_h) if rb is None else rb
+    p = np.zeros(3 * n_h) if p is None else p
+    peep = {name: p[i * n_h:(i + 1) * n_h] for i, name in enumerate("iof")}
+
+    def part(name):
+        return x @ w[gates[name]].T + b[gates[name]] + h @ r[gates[name]].T + rb[gates[name]]
+
+    i = f(part("i") + peep["i"] * c)
+    forget = f(part("f") + peep["f"] * c)
+    cell = forget * c + i * g(part("g"))
+    o = f(part("o") + peep["o"] * cell)
+    return o * act(cell), cell
+
+
+def recurrent_reference(cell, x, start, direction, per_direction):
+    """Runs `cell(x_t, *states, *per_direction(d))` over the steps; `start` lists the initial
+    states, each [directions, batch, hidden]. Returns the final states and the sequence."""
+    steps = x.shape[0]
+    directions = 2 if direction == "both" else 1
+    states = [[s[d] for s in start] for d in range(directions)]
+    sequence = np.zeros((steps,) + start[0].shape)
+    for step in range(steps):
+        for d in range(directions):
+            t = steps - step - 1 if d == 1 or direction == "backward" else step
+            result = cell(x[t], *states[d], *per_direction(d))
+            states[d] = list(result) if isinstance(result, tuple) else [result]
+            sequence[t, d] = states[d][0]
+    finals = [np.stack([states[d][k] for d in range(directions)]) for k in range(len(start))]
+    return finals, sequence
+
+
+def optional(rng, present, shape, dtype):
+    return random_array(rng, shape, dtype, -1, 1) if present else None
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward", "both"])
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_gru(ctx, rng, direction, reset_after, dtype):
+    for layout in ("zrn", "rzn"):
+        steps, batch, n_in, n_h = (int(v) for v in rng.integers(1, 5, size=4))
+        nd = 2 if direction == "both" else 1
+        x = random_array(rng, [steps, batch, n_in], dtype, -1, 1)
+        w = random_array(rng, [nd, 3 * n_h, n_in], dtype, -1, 1)
+        r = random_array(rng, [nd, 3 * n_h, n_h], dtype, -1, 1)
+        b, rb = optional(rng, True, [nd, 3 * n_h], dtype), optional(rng, layout == "zrn", [nd, 3 * n_h], dtype)
+        h0 = optional(rng, layout == "rzn", [nd, batch, n_h], dtype)
+        activations = ["sigmoid", "tanh"] if layout == "zrn" else ["sigmoid", "relu"]
+        wide = [v.astype(np.float64) if v is not None else None for v in (x, w, r, b, rb, h0)]
+        start = np.zeros((nd, batch, n_h)) if h0 is None else wide[5]
+        per = (lambda d: (wide[1][d], wide[2][d], None if b is None else wide[3][d],
+                          None if rb is None else wide[4][d], reset_after, layout, activations))
+        (hidden,), sequence = recurrent_reference(gru_cell_reference, wide[0], [start], direction, per)
+        operands = [v for v in (x, w, r, b, rb, h0) if v is not None]
+
+        def build(g, *ops):
+            ops = list(ops)
+            xi, wi, ri = ops[:3]
+            rest = ops[3:]
+            bi = rest.pop(0) if b is not None else None
+            rbi = rest.pop(0) if rb is not None else None
+            hi = rest.pop(0) if h0 is not None else None
+            outputs = g.gru(xi, wi, ri, steps, n_h, bias=bi, recurrent_bias=rbi, initial_hidden_state=hi,
+                            reset_after=reset_after, return_sequence=True, direction=direction, layout=layout,
+                            activations=activations)
+            assert [o.shape for o in outputs] == [[nd, batch, n_h], [steps, nd, batch, n_h]]
+            return g.concat([g.reshape(outputs[0], [nd * batch * n_h]),
+                             g.reshape(outputs[1], [steps * nd * batch * n_h])], 0)
+
+        expected = np.concatenate([hidden.ravel(), sequence.ravel()]).astype(dtype)
+        close(run(ctx, build, operands), expected, dtype)
