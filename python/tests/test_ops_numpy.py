@@ -442,3 +442,70 @@ def test_gru(ctx, rng, direction, reset_after, dtype):
 
         expected = np.concatenate([hidden.ravel(), sequence.ravel()]).astype(dtype)
         close(run(ctx, build, operands), expected, dtype)
+
+
+def pick(present, ops):
+    """The operands of `ops` (in order) for the names in `present`, None for the others."""
+    ops = list(ops)
+    return [ops.pop(0) if there else None for there in present]
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward", "both"])
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_lstm(ctx, rng, direction, dtype):
+    for layout, everything in (("iofg", False), ("ifgo", True)):
+        steps, batch, n_in, n_h = (int(v) for v in rng.integers(1, 5, size=4))
+        nd = 2 if direction == "both" else 1
+        x = random_array(rng, [steps, batch, n_in], dtype, -1, 1)
+        w = random_array(rng, [nd, 4 * n_h, n_in], dtype, -1, 1)
+        r = random_array(rng, [nd, 4 * n_h, n_h], dtype, -1, 1)
+        b = optional(rng, True, [nd, 4 * n_h], dtype)
+        rb, p = optional(rng, everything, [nd, 4 * n_h], dtype), optional(rng, everything, [nd, 3 * n_h], dtype)
+        h0, c0 = (optional(rng, everything, [nd, batch, n_h], dtype) for _ in range(2))
+        activations = ["sigmoid", "tanh", "tanh"] if not everything else ["sigmoid", "relu", "tanh"]
+        given = [x, w, r, b, rb, p, h0, c0]
+        wx, ww, wr, wb, wrb, wp, wh0, wc0 = (None if v is None else v.astype(np.float64) for v in given)
+        start = [np.zeros((nd, batch, n_h)) if v is None else v for v in (wh0, wc0)]
+        per = (lambda d: (ww[d], wr[d], None if wb is None else wb[d], None if wrb is None else wrb[d],
+                          None if wp is None else wp[d], layout, activations))
+        (hidden, cell), sequence = recurrent_reference(lstm_cell_reference, wx, start, direction, per)
+
+        def build(g, xi, wi, ri, *rest):
+            bi, rbi, pi, hi, ci = pick([v is not None for v in given[3:]], rest)
+            outputs = g.lstm(xi, wi, ri, steps, n_h, bias=bi, recurrent_bias=rbi, peephole_weight=pi,
+                             initial_hidden_state=hi, initial_cell_state=ci, return_sequence=True,
+                             direction=direction, layout=layout, activations=activations)
+            assert [o.shape for o in outputs] == [[nd, batch, n_h], [nd, batch, n_h], [steps, nd, batch, n_h]]
+            return g.concat([g.reshape(o, [int(np.prod(o.shape))]) for o in outputs], 0)
+
+        expected = np.concatenate([hidden.ravel(), cell.ravel(), sequence.ravel()]).astype(dtype)
+        close(run(ctx, build, [v for v in given if v is not None]), expected, dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_gru_cell_and_lstm_cell(ctx, rng, dtype):
+    for reset_after in (True, False):
+        batch, n_in, n_h = (int(v) for v in rng.integers(1, 5, size=3))
+        x, h = random_array(rng, [batch, n_in], dtype, -1, 1), random_array(rng, [batch, n_h], dtype, -1, 1)
+        w, r = random_array(rng, [3 * n_h, n_in], dtype, -1, 1), random_array(rng, [3 * n_h, n_h], dtype, -1, 1)
+        b, rb = random_array(rng, [3 * n_h], dtype, -1, 1), random_array(rng, [3 * n_h], dtype, -1, 1)
+        wide = [v.astype(np.float64) for v in (x, h, w, r, b, rb)]
+        expected = gru_cell_reference(*wide, reset_after, "zrn", ["sigmoid", "tanh"])
+        close(run(ctx, lambda g, *o: g.gru_cell(*o[:4], n_h, bias=o[4], recurrent_bias=o[5], reset_after=reset_after),
+                  [x, w, r, h, b, rb]), expected.astype(dtype), dtype)
+
+    batch, n_in, n_h = (int(v) for v in rng.integers(1, 5, size=3))
+    x = random_array(rng, [batch, n_in], dtype, -1, 1)
+    h, c = random_array(rng, [batch, n_h], dtype, -1, 1), random_array(rng, [batch, n_h], dtype, -1, 1)
+    w, r = random_array(rng, [4 * n_h, n_in], dtype, -1, 1), random_array(rng, [4 * n_h, n_h], dtype, -1, 1)
+    b, rb = random_array(rng, [4 * n_h], dtype, -1, 1), random_array(rng, [4 * n_h], dtype, -1, 1)
+    p = random_array(rng, [3 * n_h], dtype, -1, 1)
+    wide = [v.astype(np.float64) for v in (x, h, c, w, r, b, rb, p)]
+    hidden, cell = lstm_cell_reference(*wide, "iofg", ["sigmoid", "tanh", "tanh"])
+
+    def build(g, xi, wi, ri, hi, ci, bi, rbi, pi):
+        outputs = g.lstm_cell(xi, wi, ri, hi, ci, n_h, bias=bi, recurrent_bias=rbi, peephole_weight=pi)
+        return g.concat([g.reshape(o, [batch * n_h]) for o in outputs], 0)
+
+    close(run(ctx, build, [x, w, r, h, c, b, rb, p]), np.concatenate([hidden.ravel(), cell.ravel()]).astype(dtype),
+          dtype)
