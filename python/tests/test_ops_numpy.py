@@ -58,9 +58,11 @@ def test_binary_with_broadcasting(ctx, rng, op, dtype):
 
 
 @pytest.mark.parametrize("op", sorted(BINARY_COMPARE))
-def test_comparisons_give_uint8(ctx, rng, op):
-    a = random_array(rng, [3, 4], "int32")
-    b = random_array(rng, [4], "int32")
+@pytest.mark.parametrize("dtype", ["int32", "float32", "float16"])
+def test_comparisons_give_uint8(ctx, rng, op, dtype):
+    # Whole numbers in every type, so that equal values occur.
+    a = random_array(rng, [3, 4], "int32").astype(dtype)
+    b = random_array(rng, [4], "int32").astype(dtype)
     result = run(ctx, lambda g, x, y: getattr(g, op)(x, y), [a, b])
     assert result.dtype == np.uint8 and np.array_equal(result, BINARY_COMPARE[op](a, b).astype(np.uint8))
 
@@ -106,15 +108,16 @@ REDUCTIONS = {
 
 @pytest.mark.parametrize("op", sorted(REDUCTIONS))
 @pytest.mark.parametrize("keep", [False, True])
-def test_reductions(ctx, rng, op, keep):
-    x = random_array(rng, random_shape(rng, 3), "float32", -1, 1)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_reductions(ctx, rng, op, keep, dtype):
+    x = random_array(rng, random_shape(rng, 3), dtype, -1, 1)
     axes = sorted(set(int(a) for a in rng.integers(0, 3, size=2)))
     expected = REDUCTIONS[op](x.astype(np.float64), axis=tuple(axes), keepdims=keep)
     close(run(ctx, lambda g, a: getattr(g, op)(a, axes=axes, keep_dimensions=keep), [x]),
-          np.asarray(expected, dtype=np.float32), "float32")
+          np.asarray(expected, dtype=dtype), dtype)
     # No axes: every axis (the specification's default).
     close(run(ctx, lambda g, a: getattr(g, op)(a), [x]), np.asarray(REDUCTIONS[op](x.astype(np.float64)),
-                                                                        dtype=np.float32), "float32")
+                                                                        dtype=dtype), dtype)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
