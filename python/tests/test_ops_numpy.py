@@ -512,3 +512,42 @@ def test_gru_cell_and_lstm_cell(ctx, rng, dtype):
 
     close(run(ctx, build, [x, w, r, h, c, b, rb, p]), np.concatenate([hidden.ravel(), cell.ravel()]).astype(dtype),
           dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_remaining_element_wise_and_predicates(ctx, rng, dtype):
+    """The operators no table above covers: tan, gelu, prelu, the logical operators on uint8,
+    isNaN/isInfinite, reduceLogSum and the global max pool."""
+    x = random_array(rng, [3, 4, 5], dtype, -1.2, 1.2)
+    f = x.astype(np.float64)
+    close(run(ctx, lambda g, a: g.tan(a), [x]), np.tan(f).astype(dtype), dtype)
+    gelu = 0.5 * f * (1 + np.vectorize(math.erf)(f / math.sqrt(2)))
+    close(run(ctx, lambda g, a: g.gelu(a), [x]), gelu.astype(dtype), dtype)
+    slope = random_array(rng, [5], dtype, 0.1, 0.9)
+    close(run(ctx, lambda g, a, s: g.prelu(a, s), [x, slope]), np.where(f > 0, f, f * slope).astype(dtype), dtype)
+
+    positive = random_array(rng, [3, 4, 5], dtype, 0.5, 2)
+    expected = np.log(np.sum(positive.astype(np.float64), axis=(1, 2)))
+    close(run(ctx, lambda g, a: g.reduce_log_sum(a, axes=[1, 2]), [positive]), expected.astype(dtype), dtype)
+
+    pooled = run(ctx, lambda g, a: g.global_max_pool(a), [x.reshape(1, 3, 4, 5)])
+    assert np.array_equal(pooled.reshape(3), x.reshape(3, 20).max(axis=1))
+
+    special = x.copy()
+    special.flat[::7] = np.nan
+    special.flat[3::11] = np.inf
+    special.flat[5::13] = -np.inf
+    for op, reference in (("is_nan", np.isnan), ("is_infinite", np.isinf)):
+        result = run(ctx, lambda g, a: getattr(g, op)(a), [special])
+        assert result.dtype == np.uint8 and np.array_equal(result, reference(special).astype(np.uint8)), op
+
+
+def test_logical_operators(ctx, rng):
+    a = rng.integers(0, 3, size=[4, 6]).astype(np.uint8)
+    b = rng.integers(0, 2, size=[6]).astype(np.uint8)
+    for op, reference in (("logical_and", np.logical_and), ("logical_or", np.logical_or),
+                          ("logical_xor", np.logical_xor)):
+        result = run(ctx, lambda g, x, y: getattr(g, op)(x, y), [a, b])
+        assert result.dtype == np.uint8 and np.array_equal(result, reference(a, b).astype(np.uint8)), op
+    result = run(ctx, lambda g, x: g.logical_not(x), [a])
+    assert np.array_equal(result, np.logical_not(a).astype(np.uint8))
