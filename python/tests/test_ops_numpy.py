@@ -551,3 +551,28 @@ def test_logical_operators(ctx, rng):
         assert result.dtype == np.uint8 and np.array_equal(result, reference(a, b).astype(np.uint8)), op
     result = run(ctx, lambda g, x: g.logical_not(x), [a])
     assert np.array_equal(result, np.logical_not(a).astype(np.uint8))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32"])
+def test_split(ctx, rng, dtype):
+    x = random_array(rng, [2, 7, 3], dtype)
+    builder = ctx.create_graph_builder()
+    parts = builder.split(builder.input("x", [2, 7, 3], dtype), [2, 5], axis=1)
+    graph = builder.build({"a": parts[0], "b": parts[1]})
+    result = ctx.compute(graph, {"x": x})
+    assert np.array_equal(result["a"], x[:, :2]) and np.array_equal(result["b"], x[:, 2:])
+    evenly = run(ctx, lambda g, a: g.split(a, 3, axis=2)[1], [x])
+    assert np.array_equal(evenly, x[:, :, 1:2])
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_conv_transpose2d(ctx, rng, stride):
+    x = random_array(rng, [1, 3, 4, 5], "float32")
+    w = random_array(rng, [3, 2, 3, 3], "float32")  # the default filter layout, iohw
+    expected = np.zeros([1, 2, (4 - 1) * stride + 3, (5 - 1) * stride + 3])
+    for i in range(4):
+        for j in range(5):
+            patch = np.einsum("c,cokl->okl", x[0, :, i, j].astype(np.float64), w.astype(np.float64))
+            expected[0, :, i * stride:i * stride + 3, j * stride:j * stride + 3] += patch
+    result = run(ctx, lambda g, a, b: g.conv_transpose2d(a, b, strides=[stride, stride]), [x, w])
+    close(result, expected.astype(np.float32), "float32")
