@@ -189,7 +189,11 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     for (index, dispatch) in dispatches.enumerated() {
       // A barrier only where this dispatch reads what an earlier one wrote, or overwrites
       // what an earlier one still reads or writes.
-      let (readRegions, writeRegions) = (regions(dispatch.reads), regions(dispatch.writes))
+      // Every bound slot counts as read: arena slots share bytes, so a binding missing from a
+      // kernel's declared reads must still order a later write to the same bytes.
+      let (readRegions, writeRegions) = (
+        regions(dispatch.reads + dispatch.parameters.bindings), regions(dispatch.writes)
+      )
       let hazard =
         readRegions.contains { r in written.contains { $0.overlaps(r) } }
         || writeRegions.contains { w in written.contains { $0.overlaps(w) } || read.contains { $0.overlaps(w) } }
