@@ -22,6 +22,32 @@ public final class MLConstantBytes: @unchecked Sendable {
     owner = nil
   }
 
+  /// `pattern` repeated until `count` bytes are filled (the last copy cut short if it must): a
+  /// tensor filled with one value. The fill doubles what is written with each copy, so a large
+  /// constant costs a few memory copies, not one append per element.
+  ///
+  /// ```swift
+  /// let ones = MLConstantBytes(repeating: [0, 0, 128, 63], count: 4 * 1024)  // 1024 float32 1.0
+  /// ```
+  public init(repeating pattern: [UInt8], count: Int) {
+    var filled = [UInt8](repeating: pattern.count == 1 ? pattern[0] : 0, count: max(0, count))
+    if pattern.count > 1 && count > 0 {
+      filled.withUnsafeMutableBytes { buffer in
+        let base = buffer.baseAddress!
+        var written = min(pattern.count, count)
+        pattern.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: written) }
+        while written < count {
+          let chunk = min(written, count - written)
+          (base + written).copyMemory(from: base, byteCount: chunk)
+          written += chunk
+        }
+      }
+    }
+    array = filled
+    region = nil
+    owner = nil
+  }
+
   /// Bytes that `owner` keeps valid (and unchanged) for as long as it lives; nothing is copied.
   ///
   /// ```swift

@@ -135,12 +135,9 @@ public struct GraphLoader {
         let element = MLNumber(value).bytes(as: declared.dataType)
         if declared.dataType.bitWidth == 4 {
           let nibble = element.first.map { $0 & 0x0F } ?? 0
-          bytes = MLConstantBytes([UInt8](repeating: nibble | nibble << 4, count: declared.byteLength))
+          bytes = MLConstantBytes(repeating: [nibble | nibble << 4], count: declared.byteLength)
         } else {
-          var filled: [UInt8] = []
-          filled.reserveCapacity(declared.byteLength)
-          for _ in 0..<declared.elementCount { filled.append(contentsOf: element) }
-          bytes = MLConstantBytes(filled)
+          bytes = MLConstantBytes(repeating: element, count: declared.byteLength)
         }
       case .bytes(let inline):
         guard inline.count == declared.byteLength else {

@@ -3,9 +3,13 @@ import WebNNCore
 
 /// A backend that claims every data type and runs nothing: the reader targets replay graphs
 /// through the builder's validation without a Vulkan device, so they stay fast and deterministic.
+///
+/// Its tensor limit is 4 MiB: a graph file can declare a constant filled with one value, and an
+/// 8 KiB input holds a few hundred such declarations, so a device-sized limit would let one input
+/// ask for gigabytes and trip libFuzzer's memory and time limits instead of finding bugs.
 final class ValidationBackend: MLBackend {
   let capabilities = MLBackendCapabilities(
-    deviceName: "fuzz validation", accelerated: false, maxTensorByteLength: Int(Int32.max),
+    deviceName: "fuzz validation", accelerated: false, maxTensorByteLength: 4 << 20,
     dataTypes: Set(MLOperandDataType.allCases))
 
   private func unsupported() -> MLError { MLError(.notSupportedError, "the validation backend runs nothing") }
