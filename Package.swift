@@ -9,6 +9,8 @@ let package = Package(
     .library(name: "WebNNONNX", targets: ["WebNNONNX"]),
     // The file readers, also for the fuzz targets in tools/fuzz.
     .library(name: "WebNNFormats", targets: ["WebNNFormats"]),
+    // The lifetime race stress, also for its AddressSanitizer run in tools/fuzz.
+    .library(name: "WebNNStress", targets: ["WebNNStress"]),
     .executable(name: "webnn", targets: ["webnn"]),
     // The C API (include/webnn.h) as libwebnn_c.so, which the Python package loads.
     .library(name: "webnn_c", type: .dynamic, targets: ["WebNNC"]),
@@ -33,6 +35,7 @@ let package = Package(
     .target(name: "WebNN", dependencies: ["WebNNCore", "VulkanBackend"]),
     .target(name: "WPTConformance", dependencies: ["WebNNCore"], path: "tools/WPTConformance"),
     .target(name: "WebNNFormats", dependencies: ["WebNNCore"]),
+    .target(name: "WebNNStress", dependencies: ["WebNNCore"], path: "tools/WebNNStress"),
     .target(name: "WebNNModels", dependencies: ["WebNNCore", "WebNNFormats"]),
     .target(
       name: "WebNNONNX",
@@ -42,12 +45,13 @@ let package = Package(
     .executableTarget(
       name: "webnn",
       dependencies: [
-        "WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX", "WebNNModels",
+        "WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX", "WebNNModels", "WebNNStress",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "tools/webnn"),
     .testTarget(
-      name: "WebNNTests", dependencies: ["WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX", "WebNNModels"],
+      name: "WebNNTests",
+      dependencies: ["WebNN", "WPTConformance", "WebNNFormats", "WebNNONNX", "WebNNModels", "WebNNStress"],
       path: "Tests/WebNNTests", exclude: ["Data"]),
   ],
   swiftLanguageModes: [.v6]

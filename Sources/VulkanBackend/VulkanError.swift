@@ -21,14 +21,15 @@ extension VkResult {
 }
 
 /// Maps every failing VkResult to an MLError once: memory exhaustion is UnknownError (as the
-/// spec says for allocation failures), a lost device is InvalidStateError, the rest OperationError.
+/// spec says for allocation failures), a lost device loses the context (``MLBackendDeviceLost``),
+/// the rest OperationError.
 func vkCheck(_ result: VkResult, _ what: @autoclosure () -> String) throws {
   guard result != VK_SUCCESS else { return }
   switch result {
   case VK_ERROR_OUT_OF_HOST_MEMORY, VK_ERROR_OUT_OF_DEVICE_MEMORY:
     throw MLError(.unknownError, "\(what()): out of memory (\(result.name))")
   case VK_ERROR_DEVICE_LOST:
-    throw MLError(.invalidStateError, "\(what()): the Vulkan device was lost")
+    throw MLBackendDeviceLost(message: "\(what()): the Vulkan device was lost (VK_ERROR_DEVICE_LOST)")
   default:
     throw MLError(.operationError, "\(what()) failed: \(result.name)")
   }

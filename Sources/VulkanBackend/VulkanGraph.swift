@@ -1,5 +1,6 @@
 import CVulkan
 import Foundation
+import Synchronization
 import WebNNCore
 
 /// A compiled graph: its constants and intermediates, one parameter block per dispatch (in one
@@ -31,6 +32,9 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   /// Buffer ids of the input and output slots the command buffer was recorded with.
   private var recordedWith: [Int: UInt64]?
   private var destroyed = false
+  /// Set by a destroy that found a run in flight: the graph keeps itself until the run ends,
+  /// then frees its device objects (``finishRunLocked()``), so destroy never waits for the device.
+  private var keepAlive: VulkanGraph?
   /// How often the command buffer was recorded (the first dispatch and each change of tensors).
   private(set) var recordCount = 0
   /// Distinct pipelines (shader and defines) the graph's dispatches use.
@@ -294,6 +298,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       try device.submit(commandBuffer, fence: fence)
       inFlight = true
       boundTensors = Array(inputs.values) + Array(outputs.values)
+      for tensor in boundTensors { tensor.runQueued() }
       boundBuffers = bound
     }
   }
@@ -301,11 +306,34 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   private func waitLocked() throws {
     if inFlight {
       try device.wait(fence)
-      inFlight = false
-      if VulkanBuffer.guardRegions { try checkGuards() }
+      try finishRunLocked()
+    }
+  }
+
+  /// After the fence of the run in flight has signalled: checks the guards, lets go of the
+  /// bound tensors (freeing those destroyed meanwhile), and frees the graph if it was destroyed.
+  private func finishRunLocked() throws {
+    inFlight = false
+    defer {
+      for tensor in boundTensors { tensor.runFinished() }
       boundTensors = []
       boundBuffers = [:]
-      collectProfile()
+      if destroyed { freeLocked() }
+    }
+    if VulkanBuffer.guardRegions { try checkGuards() }
+    collectProfile()
+  }
+
+  /// Finishes the run in flight if its fence has signalled, without waiting; answers whether a
+  /// run is still in flight. The backend calls it on its way through every call, so that
+  /// memory a destroy left to a run is freed soon after the run ends.
+  @discardableResult
+  func poll() -> Bool {
+    lock.withLock {
+      guard inFlight else { return false }
+      guard vkGetFenceStatus(device.handle, fence) == VK_SUCCESS else { return true }
+      try? finishRunLocked()
+      return false
     }
   }
 
@@ -337,43 +365,88 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   /// Blocks until the last submitted run has finished.
   func wait() throws { try lock.withLock { try waitLocked() } }
 
+  /// Refuses later runs and frees the device objects now, or, with a run in flight, once it has
+  /// finished (the graph keeps itself alive until then): it never waits for the device.
   func destroy() {
     lock.withLock {
       guard !destroyed else { return }
       destroyed = true
-      if inFlight { try? device.wait(fence) }
-      inFlight = false
-      boundTensors = []
-      boundBuffers = [:]
-      device.freeCommandBuffer(commandBuffer)
-      vkDestroyFence(device.handle, fence, nil)
-      if let queryPool { vkDestroyQueryPool(device.handle, queryPool, nil) }
-      for buffer in ownedBuffers { buffer.destroy() }
-      ownedBuffers = []
-      ownedRegions = [:]
-      parameters.destroy()
+      if inFlight {
+        keepAlive = self
+      } else {
+        freeLocked()
+      }
     }
   }
 
-  deinit { destroy() }
+  private var freed = false
+
+  private func freeLocked() {
+    guard !freed else { return }
+    freed = true
+    keepAlive = nil
+    device.freeCommandBuffer(commandBuffer)
+    vkDestroyFence(device.handle, fence, nil)
+    if let queryPool { vkDestroyQueryPool(device.handle, queryPool, nil) }
+    for buffer in ownedBuffers { buffer.destroy() }
+    ownedBuffers = []
+    ownedRegions = [:]
+    parameters.destroy()
+  }
+
+  deinit {
+    // Nothing else holds the graph, so nothing else waits on its fence: a run still in flight
+    // (its caller let go of graph and context without destroying them) is waited for here.
+    if inFlight {
+      try? device.wait(fence)
+      try? finishRunLocked()
+    }
+    destroyed = true
+    freeLocked()
+  }
 }
 
 /// The device memory of an MLTensor.
 final class VulkanTensor: MLBackendTensor, @unchecked Sendable {
   let buffer: VulkanBuffer
   let byteLength: Int
-  /// Waits for queued work that may still use the memory.
-  private let waitForUsers: @Sendable () -> Void
+  private struct State {
+    /// Queued or running graph runs that bind the tensor.
+    var runs = 0
+    var destroyRequested = false
+    var freed = false
+  }
+  private let state = Mutex(State())
 
-  init(buffer: VulkanBuffer, byteLength: Int, waitForUsers: @escaping @Sendable () -> Void) {
+  init(buffer: VulkanBuffer, byteLength: Int) {
     self.buffer = buffer
     self.byteLength = byteLength
-    self.waitForUsers = waitForUsers
   }
 
-  /// Frees the memory once no queued dispatch can still read or write it.
+  /// A run binding the tensor was submitted: the memory stays until ``runFinished()``.
+  func runQueued() { state.withLock { $0.runs += 1 } }
+
+  /// A run binding the tensor has finished; frees the memory if a destroy was waiting for it.
+  func runFinished() {
+    let free = state.withLock { s in
+      s.runs -= 1
+      return takeFree(&s)
+    }
+    if free { buffer.destroy() }
+  }
+
+  /// Frees the memory now, or when the last run that binds it finishes: never waits.
   func destroy() {
-    waitForUsers()
-    buffer.destroy()
+    let free = state.withLock { s in
+      s.destroyRequested = true
+      return takeFree(&s)
+    }
+    if free { buffer.destroy() }
+  }
+
+  private func takeFree(_ s: inout State) -> Bool {
+    guard s.destroyRequested, s.runs == 0, !s.freed else { return false }
+    s.freed = true
+    return true
   }
 }

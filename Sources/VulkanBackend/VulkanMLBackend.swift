@@ -143,17 +143,24 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
     if destroyed.withLock({ $0 }) { throw MLError(.invalidStateError, "\(call): the context was destroyed") }
   }
 
+  private var liveGraphs: [VulkanGraph] { graphs.withLock { $0.values.compactMap(\.graph) } }
+
   /// Waits for every submitted graph run: reads and writes must see (and not disturb) them.
   private func waitForGraphs() throws {
-    let live = graphs.withLock { $0.values.compactMap(\.graph) }
-    for graph in live { try graph.wait() }
+    for graph in liveGraphs { try graph.wait() }
+  }
+
+  /// Finishes the runs whose fences have signalled, without waiting: memory that a destroy left
+  /// to a run is freed on the next call after the run ends.
+  private func reapFinishedRuns() {
+    for graph in liveGraphs { graph.poll() }
   }
 
   func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor {
     try checkAlive("createTensor")
+    reapFinishedRuns()
     return VulkanTensor(
-      buffer: try VulkanBuffer(device: device, size: descriptor.byteLength), byteLength: descriptor.byteLength,
-      waitForUsers: { [weak self] in try? self?.waitForGraphs() })
+      buffer: try VulkanBuffer(device: device, size: descriptor.byteLength), byteLength: descriptor.byteLength)
   }
 
   func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws {
@@ -171,6 +178,7 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
 
   func compile(_ graph: GraphIR) throws -> any MLBackendGraph {
     try checkAlive("build")
+    reapFinishedRuns()
     let compiled = try VulkanGraph(device: device, ir: try GraphPasses.optimize(graph))
     graphs.withLock { map in
       map = map.filter { $0.value.graph != nil }
@@ -183,12 +191,19 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
     _ graph: any MLBackendGraph, inputs: [String: any MLBackendTensor], outputs: [String: any MLBackendTensor]
   ) throws {
     try checkAlive("dispatch")
+    reapFinishedRuns()
     try (graph as! VulkanGraph).run(
       inputs: inputs.mapValues { $0 as! VulkanTensor }, outputs: outputs.mapValues { $0 as! VulkanTensor })
   }
 
+  /// Refuses later calls and returns without waiting: the runs still in flight are waited for
+  /// on a thread of their own, which frees what the context's destroy left to them.
   func destroy() {
     destroyed.withLock { $0 = true }
-    try? waitForGraphs()
+    let running = liveGraphs.filter { $0.poll() }
+    guard !running.isEmpty else { return }
+    Thread.detachNewThread {
+      for graph in running { try? graph.wait() }
+    }
   }
 }

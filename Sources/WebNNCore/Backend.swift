@@ -73,3 +73,18 @@ public protocol MLBackend: AnyObject, Sendable {
   /// Releases the device; later calls fail.
   func destroy()
 }
+
+/// What a backend throws, from any call, when its device is gone (a GPU reset, a driver crash):
+/// the context is then lost for good. ``MLContext/lost`` resolves with `message`, and the call
+/// and every later one fail with `InvalidStateError`.
+///
+/// ```swift
+/// if result == VK_ERROR_DEVICE_LOST { throw MLBackendDeviceLost(message: "vkQueueSubmit: device lost") }
+/// ```
+public struct MLBackendDeviceLost: Error, Sendable {
+  /// Why, for ``MLContextLostInfo/message``.
+  public let message: String
+
+  /// A loss with its cause.
+  public init(message: String) { self.message = message }
+}

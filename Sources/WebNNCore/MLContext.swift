@@ -29,6 +29,9 @@ public final class MLContext: Sendable {
     var graphs: [WeakBox<MLGraph>] = []
   }
   private let state = Mutex(State())
+  /// Every call holds a use of the context while it runs; destroying or losing the context
+  /// releases the backend only after the last one (``Lifetime``).
+  private let lifetime = Lifetime()
 
   init(backend: any MLBackend) {
     self.backend = backend
@@ -58,7 +61,27 @@ public final class MLContext: Sendable {
   }
 
   func checkNotLost(_ call: String) throws {
-    if isLost { throw MLError.invalidState("\(call): the context is lost") }
+    if isLost { throw lostError(call) }
+  }
+
+  private func lostError(_ call: String) -> MLError {
+    let message = state.withLock { $0.lostInfo?.message } ?? "The context was destroyed."
+    return MLError.invalidState("\(call): the context is lost (\(message))")
+  }
+
+  /// Runs `body` holding a use of the context, so that a destroy waits for it before it releases
+  /// the device; refused once the context is lost. A backend that reports its device lost
+  /// (``MLBackendDeviceLost``) loses the context: `lost` resolves with the backend's message,
+  /// and this and every later call fail with `InvalidStateError`.
+  func using<R>(_ call: String, _ body: () throws -> R) throws -> R {
+    try lifetime.using(refusal: lostError(call)) {
+      do {
+        return try body()
+      } catch let loss as MLBackendDeviceLost {
+        lose(MLContextLostInfo(message: loss.message))
+        throw lostError(call)
+      }
+    }
   }
 
   /// Creates a zero-filled tensor on the device.
@@ -81,14 +104,15 @@ public final class MLContext: Sendable {
   /// let output = try context.createTensorSync(.init(dataType: .float32, shape: [4], readable: true))
   /// ```
   public func createTensorSync(_ descriptor: MLTensorDescriptor) throws -> MLTensor {
-    try checkNotLost("createTensor")
-    try Validation.checkDescriptor(descriptor.descriptor, call: "createTensor", argument: "descriptor")
-    try checkByteLength(descriptor.descriptor, call: "createTensor")
-    let backendTensor = try backend.createTensor(descriptor.descriptor)
-    return register(
-      MLTensor(
-        descriptor: descriptor.descriptor, readable: descriptor.readable,
-        writable: descriptor.writable, constant: false, backendTensor: backendTensor, context: self))
+    try using("createTensor") {
+      try Validation.checkDescriptor(descriptor.descriptor, call: "createTensor", argument: "descriptor")
+      try checkByteLength(descriptor.descriptor, call: "createTensor")
+      let backendTensor = try backend.createTensor(descriptor.descriptor)
+      return register(
+        MLTensor(
+          descriptor: descriptor.descriptor, readable: descriptor.readable,
+          writable: descriptor.writable, constant: false, backendTensor: backendTensor, context: self))
+    }
   }
 
   /// Creates a read-only tensor holding `bytes`, usable with ``MLGraphBuilder/constant(_:)``.
@@ -110,19 +134,25 @@ public final class MLContext: Sendable {
   /// let table = try context.createConstantTensorSync(.init(dataType: .uint8, shape: [2]), [1, 2])
   /// ```
   public func createConstantTensorSync(_ descriptor: MLOperandDescriptor, _ bytes: [UInt8]) throws -> MLTensor {
-    try checkNotLost("createConstantTensor")
-    try Validation.checkDescriptor(descriptor, call: "createConstantTensor", argument: "descriptor")
-    try checkByteLength(descriptor, call: "createConstantTensor")
-    guard bytes.count == descriptor.byteLength else {
-      throw MLError.type(
-        "createConstantTensor: buffer: \(bytes.count) bytes given, \(descriptor) needs \(descriptor.byteLength)")
+    try using("createConstantTensor") {
+      try Validation.checkDescriptor(descriptor, call: "createConstantTensor", argument: "descriptor")
+      try checkByteLength(descriptor, call: "createConstantTensor")
+      guard bytes.count == descriptor.byteLength else {
+        throw MLError.type(
+          "createConstantTensor: buffer: \(bytes.count) bytes given, \(descriptor) needs \(descriptor.byteLength)")
+      }
+      let backendTensor = try backend.createTensor(descriptor)
+      do {
+        try bytes.withUnsafeBytes { try backend.writeTensor(backendTensor, $0) }
+      } catch {
+        backendTensor.destroy()
+        throw error
+      }
+      return register(
+        MLTensor(
+          descriptor: descriptor, readable: false, writable: false, constant: true,
+          backendTensor: backendTensor, context: self))
     }
-    let backendTensor = try backend.createTensor(descriptor)
-    try bytes.withUnsafeBytes { try backend.writeTensor(backendTensor, $0) }
-    return register(
-      MLTensor(
-        descriptor: descriptor, readable: false, writable: false, constant: true,
-        backendTensor: backendTensor, context: self))
   }
 
   /// Creates a constant tensor from typed values; `T` must match the descriptor's data type.
@@ -166,7 +196,11 @@ public final class MLContext: Sendable {
     guard tensor.context === self else {
       throw MLError.type("\(call): \(argument): the tensor belongs to another context")
     }
-    if tensor.isDestroyed { throw MLError.type("\(call): \(argument): the tensor was destroyed") }
+    if tensor.isDestroyed { throw destroyedTensor(call, argument) }
+  }
+
+  private func destroyedTensor(_ call: String, _ argument: String) -> MLError {
+    MLError.type("\(call): \(argument): the tensor was destroyed")
   }
 
   /// Replaces the tensor's contents with `bytes` (exactly its byte length).
@@ -176,14 +210,17 @@ public final class MLContext: Sendable {
   /// - Throws: ``MLError`` with kind `TypeError` when the tensor is not writable, belongs to
   ///   another context, was destroyed, or the byte count differs.
   public func writeTensor(_ tensor: MLTensor, _ bytes: [UInt8]) throws {
-    try checkNotLost("writeTensor")
-    try checkTensor(tensor, call: "writeTensor", argument: "tensor")
-    guard tensor.writable else { throw MLError.type("writeTensor: tensor: the tensor is not writable") }
-    guard bytes.count == tensor.descriptor.byteLength else {
-      throw MLError.type(
-        "writeTensor: source: \(bytes.count) bytes given, \(tensor.descriptor) needs \(tensor.descriptor.byteLength)")
+    try using("writeTensor") {
+      try checkTensor(tensor, call: "writeTensor", argument: "tensor")
+      guard tensor.writable else { throw MLError.type("writeTensor: tensor: the tensor is not writable") }
+      guard bytes.count == tensor.descriptor.byteLength else {
+        throw MLError.type(
+          "writeTensor: source: \(bytes.count) bytes given, \(tensor.descriptor) needs \(tensor.descriptor.byteLength)")
+      }
+      try tensor.lifetime.using(refusal: destroyedTensor("writeTensor", "tensor")) {
+        try bytes.withUnsafeBytes { try backend.writeTensor(tensor.backendTensor, $0) }
+      }
     }
-    try bytes.withUnsafeBytes { try backend.writeTensor(tensor.backendTensor, $0) }
   }
 
   /// Replaces the tensor's contents with typed values; `T` must match its data type.
@@ -212,8 +249,19 @@ public final class MLContext: Sendable {
   /// let bytes = try context.readTensorSync(output)
   /// ```
   public func readTensorSync(_ tensor: MLTensor) throws -> [UInt8] {
-    try checkReadable(tensor)
-    return try backend.readTensor(tensor.backendTensor)
+    let bytes = try using("readTensor") {
+      try checkReadable(tensor)
+      return try tensor.lifetime.using(refusal: destroyedTensor("readTensor", "tensor")) {
+        try backend.readTensor(tensor.backendTensor)
+      }
+    }
+    // The copy was safe (the memory stays until the read's use ends), but a read that a destroy
+    // overtook is rejected, as the spec rejects a pending read.
+    if tensor.isDestroyed {
+      throw MLError.invalidState("readTensor: tensor: the tensor was destroyed while the read was pending")
+    }
+    if isLost { throw lostError("readTensor") }
+    return bytes
   }
 
   /// ``readTensor(_:as:)`` as a blocking call.
@@ -260,7 +308,13 @@ public final class MLContext: Sendable {
   public func dispatch(_ graph: MLGraph, inputs: [String: MLTensor], outputs: [String: MLTensor])
     throws
   {
-    try checkNotLost("dispatch")
+    try using("dispatch") { try dispatchLocked(graph, inputs: inputs, outputs: outputs) }
+  }
+
+  /// ``dispatch(_:inputs:outputs:)`` holding a use of the context.
+  private func dispatchLocked(_ graph: MLGraph, inputs: [String: MLTensor], outputs: [String: MLTensor])
+    throws
+  {
     guard graph.context === self else { throw MLError.type("dispatch: graph: the graph belongs to another context") }
     if graph.isDestroyed { throw MLError.invalidState("dispatch: graph: the graph was destroyed") }
     func bind(_ tensors: [String: MLTensor], _ expected: [String: MLOperandDescriptor], _ kind: String)
@@ -288,6 +342,19 @@ public final class MLContext: Sendable {
     if Set(all.map { ObjectIdentifier($0) }).count != all.count {
       throw MLError.type("dispatch: the same tensor is bound more than once")
     }
+    // Hold the graph and every tensor while the run is queued: a destroy that races the call is
+    // either seen here (and refused) or waits until the backend has taken its own hold on the
+    // memory, which lasts until the run finishes.
+    guard graph.lifetime.beginUse() else { throw MLError.invalidState("dispatch: graph: the graph was destroyed") }
+    defer { graph.lifetime.endUse() }
+    var held: [MLTensor] = []
+    defer { for tensor in held { tensor.lifetime.endUse() } }
+    for (kind, tensors) in [("inputs", inputs), ("outputs", outputs)] {
+      for (name, tensor) in tensors.sorted(by: { $0.key < $1.key }) {
+        guard tensor.lifetime.beginUse() else { throw destroyedTensor("dispatch", "\(kind)[\(name)]") }
+        held.append(tensor)
+      }
+    }
     try backend.dispatch(graph.backendGraph, inputs: boundInputs, outputs: boundOutputs)
   }
 
@@ -302,19 +369,34 @@ public final class MLContext: Sendable {
   }
 
   /// Destroys the context with all its graphs and tensors; ``lost`` resolves.
+  ///
+  /// Returns at once. Calls that start later fail with `InvalidStateError`; calls in progress
+  /// finish first (a read among them is then rejected), and the device is released after them.
+  ///
+  /// ```swift
+  /// context.destroy()
+  /// let info = await context.lost  // "The context was destroyed."
+  /// ```
   public func destroy() {
-    let released = state.withLock {
-      s -> (MLContextLostInfo, [CheckedContinuation<MLContextLostInfo, Never>], [MLTensor], [MLGraph])? in
+    lose(MLContextLostInfo(message: "The context was destroyed."))
+  }
+
+  /// Marks the context lost (the first cause wins), resolves ``lost``, and destroys the graphs,
+  /// tensors and backend once no call is using the context.
+  private func lose(_ info: MLContextLostInfo) {
+    let waiters: [CheckedContinuation<MLContextLostInfo, Never>]? = state.withLock { s in
       guard s.lostInfo == nil else { return nil }
-      let info = MLContextLostInfo(message: "The context was destroyed.")
       s.lostInfo = info
       defer { s.lostWaiters = [] }
-      return (info, s.lostWaiters, s.tensors.compactMap(\.value), s.graphs.compactMap(\.value))
+      return s.lostWaiters
     }
-    guard let (info, waiters, tensors, graphs) = released else { return }
-    for graph in graphs { graph.destroy() }
-    for tensor in tensors { tensor.destroy() }
-    backend.destroy()
+    guard let waiters else { return }
+    lifetime.destroy { [self] in
+      let (tensors, graphs) = state.withLock { s in (s.tensors.compactMap(\.value), s.graphs.compactMap(\.value)) }
+      for graph in graphs { graph.destroy() }
+      for tensor in tensors { tensor.destroy() }
+      backend.destroy()
+    }
     for waiter in waiters { waiter.resume(returning: info) }
   }
 }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A compiled graph, made by ``MLGraphBuilder/build(_:)`` and run with ``MLContext/dispatch(_:inputs:outputs:)``.
 ///
 /// ```swift
@@ -10,7 +8,8 @@ public final class MLGraph: Sendable {
   let ir: GraphIR
   let backendGraph: any MLBackendGraph
   weak let context: MLContext?
-  private let destroyed = Mutex(false)
+  /// Every dispatch holds a use of the graph while it queues the run (``Lifetime``).
+  let lifetime = Lifetime()
 
   init(ir: GraphIR, backendGraph: any MLBackendGraph, context: MLContext) {
     self.ir = ir
@@ -29,7 +28,7 @@ public final class MLGraph: Sendable {
   }
 
   /// Whether ``destroy()`` was called (directly or by destroying the context).
-  public var isDestroyed: Bool { destroyed.withLock { $0 } }
+  public var isDestroyed: Bool { lifetime.isDestroyed }
 
   /// What the backend reports about the compiled graph; the Vulkan backend gives "dispatches"
   /// (kernel launches per run), "pipelines" (distinct kernel variants) and "recordings" (how
@@ -40,12 +39,14 @@ public final class MLGraph: Sendable {
   /// ```
   public var backendStatistics: [String: Int] { backendGraph.statistics }
 
-  /// Frees the graph's device objects. Idempotent.
+  /// Destroys the graph: later dispatches are refused. Returns at once; the device objects are
+  /// freed once no run of the graph is queued or running. Idempotent.
+  ///
+  /// ```swift
+  /// graph.destroy()
+  /// ```
   public func destroy() {
-    let wasDestroyed = destroyed.withLock { old in
-      defer { old = true }
-      return old
-    }
-    if !wasDestroyed { backendGraph.destroy() }
+    let backendGraph = backendGraph
+    lifetime.destroy { backendGraph.destroy() }
   }
 }

@@ -35,6 +35,9 @@ public final class MLGraphBuilder: Sendable {
     var ir = GraphIR()
     var inputNames: Set<String> = []
     var built = false
+    /// The tensors behind ``constant(_:)-(MLTensor)`` operands: build refuses a graph whose
+    /// constant tensor was destroyed before it.
+    var constantTensors: [MLTensor] = []
   }
   let state = Mutex(State())
 
@@ -173,7 +176,12 @@ public final class MLGraphBuilder: Sendable {
   /// ```
   public func constantSync(_ tensor: MLTensor) throws -> MLOperand {
     try checkConstantTensor(tensor)
-    let bytes = try context.backend.readTensor(tensor.backendTensor)
+    let bytes = try context.using("constant") {
+      try tensor.lifetime.using(refusal: MLError.type("constant: tensor: the tensor was destroyed")) {
+        try context.backend.readTensor(tensor.backendTensor)
+      }
+    }
+    state.withLock { $0.constantTensors.append(tensor) }
     return addOperand(tensor.descriptor, .constant(bytes: MLConstantBytes(bytes)))
   }
 
@@ -279,7 +287,13 @@ public final class MLGraphBuilder: Sendable {
         throw MLError.type(
           "build: outputs[\(name)]: an output must be computed by an operator, not an input or constant")
       }
+      if let index = s.constantTensors.firstIndex(where: \.isDestroyed) {
+        let descriptor = s.constantTensors[index].descriptor
+        throw MLError.type(
+          "build: the tensor given to constant(tensor) call \(index + 1) (\(descriptor)) was destroyed before build")
+      }
       s.built = true
+      s.constantTensors = []
       var ir = s.ir
       // A built builder can do nothing more with its constants: it lets go of them, so that
       // once the backend has its device copy the caller's arrays are the only host copy.
@@ -287,11 +301,15 @@ public final class MLGraphBuilder: Sendable {
       ir.outputs = outputs.sorted { $0.key < $1.key }.map { ($0.key, $0.value.id) }
       return ir.prunedToOutputs()
     }
-    let backendGraph = try context.backend.compile(ir)
-    // The graph keeps descriptors (for dispatch's checks), not bytes.
-    let graph = MLGraph(ir: ir.releasingConstantBytes(), backendGraph: backendGraph, context: context)
-    context.register(graph)
-    return graph
+    // Compiled and registered under a use of the context, so that a destroy racing the build
+    // either refuses it or finds the graph in its list and destroys it too.
+    return try context.using("build") {
+      let backendGraph = try context.backend.compile(ir)
+      // The graph keeps descriptors (for dispatch's checks), not bytes.
+      let graph = MLGraph(ir: ir.releasingConstantBytes(), backendGraph: backendGraph, context: context)
+      context.register(graph)
+      return graph
+    }
   }
 }
 

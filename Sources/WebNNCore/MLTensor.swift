@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Device memory a graph reads from or writes to, created by ``MLContext/createTensor(_:)``.
 ///
 /// ```swift
@@ -20,7 +18,8 @@ public final class MLTensor: Sendable {
 
   let backendTensor: any MLBackendTensor
   weak let context: MLContext?
-  private let destroyed = Mutex(false)
+  /// Every call that touches the memory holds a use of it (``Lifetime``).
+  let lifetime = Lifetime()
 
   init(
     descriptor: MLOperandDescriptor, readable: Bool, writable: Bool, constant: Bool,
@@ -39,14 +38,17 @@ public final class MLTensor: Sendable {
   public var descriptor: MLOperandDescriptor { MLOperandDescriptor(dataType: dataType, shape: shape) }
 
   /// Whether ``destroy()`` was called (directly or by destroying the context).
-  public var isDestroyed: Bool { destroyed.withLock { $0 } }
+  public var isDestroyed: Bool { lifetime.isDestroyed }
 
-  /// Frees the device memory. Idempotent.
+  /// Destroys the tensor: later calls with it are refused, and a read in progress is rejected
+  /// with `InvalidStateError`. Returns at once; the device memory is freed when no call in
+  /// progress and no queued dispatch can still touch it. Idempotent.
+  ///
+  /// ```swift
+  /// tensor.destroy()
+  /// ```
   public func destroy() {
-    let wasDestroyed = destroyed.withLock { old in
-      defer { old = true }
-      return old
-    }
-    if !wasDestroyed { backendTensor.destroy() }
+    let backendTensor = backendTensor
+    lifetime.destroy { backendTensor.destroy() }
   }
 }

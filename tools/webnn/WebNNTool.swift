@@ -15,7 +15,7 @@ struct WebNNTool: AsyncParsableCommand {
       """,
     subcommands: [
       EmbedCommand.self, DemoCommand.self, DevicesCommand.self, InfoCommand.self, RunCommand.self, ConvertCommand.self,
-      BenchCommandLine.self, ConformanceCommand.self, ValidationCommand.self, CompareCommand.self,
+      BenchCommandLine.self, ConformanceCommand.self, ValidationCommand.self, CompareCommand.self, StressCommand.self,
     ]
   )
 
