@@ -162,7 +162,7 @@ FUZZ_OPTIONS ?= -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 -max_len=81
 # .build-fuzz/artifacts.
 FUZZ_ENV := SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/tools/fuzz/lsan.supp
 
-.PHONY: fuzz fuzz-smoke fuzz-run
+.PHONY: fuzz fuzz-smoke fuzz-run stress-asan stress-asan-run
 
 fuzz: deps
 	@$(call timed,fuzz build,$(SWIFT) build $(FUZZ_BUILD))
@@ -187,3 +187,13 @@ fuzz-run:
 
 fuzz-smoke: fuzz
 	@$(MAKE) --no-print-directory fuzz-run
+
+# The lifetime race stress (webnn stress) from the same AddressSanitizer build, STRESS_SECONDS
+# per pair, with the validation layer on. Leak detection is off: lavapipe is not instrumented.
+STRESS_SECONDS ?= 0.5
+stress-asan: fuzz
+	@$(MAKE) --no-print-directory stress-asan-run
+
+stress-asan-run:
+	@$(call timed,stress under AddressSanitizer,env $(FUZZ_ENV) ASAN_OPTIONS=detect_leaks=0 WEBNN_VALIDATION=1 \
+	  .build-fuzz/release/stress-lifetime $(STRESS_SECONDS))

@@ -20,6 +20,8 @@ final class VulkanBuffer: @unchecked Sendable {
   let address: UInt64
   /// The bytes of device memory behind the buffer (what ``DeviceMemory`` counts).
   let allocationSize: Int
+  /// The memory heap they come from (counted in the device's ``MemoryBudget``).
+  private let heap: Int
   /// Bytes past `size` filled with ``guardPattern`` when `WEBNN_GUARD=1` (0 otherwise): a kernel
   /// that writes past the end of its tensor changes them, which ``guardIntact()`` detects.
   let guardBytes: Int
@@ -58,28 +60,17 @@ final class VulkanBuffer: @unchecked Sendable {
 
     var requirements = VkMemoryRequirements()
     vkGetBufferMemoryRequirements(device.handle, buffer, &requirements)
-    let memoryType: UInt32 =
-      switch placement {
-      case .deviceLocal: device.unifiedMemoryType ?? device.deviceLocalMemoryType
-      case .hostVisible: device.unifiedMemoryType ?? device.hostVisibleMemoryType
-      }
-    var flags = VkMemoryAllocateFlagsInfo()
-    flags.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO
-    flags.flags = VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT.rawValue
-    var memory: VkDeviceMemory?
-    let result = withUnsafePointer(to: &flags) { flagsPointer in
-      var allocate = VkMemoryAllocateInfo()
-      allocate.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO
-      allocate.pNext = UnsafeRawPointer(flagsPointer)
-      allocate.allocationSize = requirements.size
-      allocate.memoryTypeIndex = memoryType
-      return vkAllocateMemory(device.handle, &allocate, nil, &memory)
-    }
-    if result != VK_SUCCESS {
+    let allocated: (memory: VkDeviceMemory, type: UInt32)
+    do {
+      allocated = try Self.allocate(device, requirements, placement: placement, size: size)
+    } catch {
       vkDestroyBuffer(device.handle, buffer, nil)
-      try vkCheck(result, "vkAllocateMemory(\(size) bytes)")
+      throw error
     }
-    self.memory = memory!
+    let memoryType = allocated.type
+    let memory = allocated.memory
+    self.memory = memory
+    heap = device.heapOfMemoryType[Int(memoryType)]
     allocationSize = Int(requirements.size)
     DeviceMemory.allocated(allocationSize)
     vkBindBufferMemory(device.handle, buffer, memory, 0)
@@ -87,7 +78,14 @@ final class VulkanBuffer: @unchecked Sendable {
     let hostVisible = memoryType == device.unifiedMemoryType || memoryType == device.hostVisibleMemoryType
     if hostVisible {
       var pointer: UnsafeMutableRawPointer?
-      try vkCheck(vkMapMemory(device.handle, memory, 0, VkDeviceSize(VK_WHOLE_SIZE), 0, &pointer), "vkMapMemory")
+      let result = vkMapMemory(device.handle, memory, 0, VkDeviceSize(VK_WHOLE_SIZE), 0, &pointer)
+      if result != VK_SUCCESS {
+        DeviceMemory.freed(allocationSize)
+        device.memoryBudget.release(allocationSize, heap: heap)
+        vkDestroyBuffer(device.handle, buffer, nil)
+        vkFreeMemory(device.handle, memory, nil)
+        try vkCheck(result, "vkMapMemory(\(size) bytes)")
+      }
       mapped = pointer
     } else {
       mapped = nil
@@ -178,10 +176,63 @@ final class VulkanBuffer: @unchecked Sendable {
     return try staging.read(count: count)
   }
 
+  /// Memory for `requirements` from the first memory type that the buffer allows, fits the
+  /// budget and the driver grants: the placement's preferred type, then (for device-local
+  /// memory the device has run out of) host-visible memory, which kernels read more slowly but
+  /// read all the same. Each type is counted in the budget of its heap.
+  private static func allocate(
+    _ device: VulkanDevice, _ requirements: VkMemoryRequirements, placement: Placement, size: Int
+  ) throws -> (memory: VkDeviceMemory, type: UInt32) {
+    let preferred: [UInt32?] =
+      switch placement {
+      case .deviceLocal: [device.unifiedMemoryType, device.deviceLocalMemoryType, device.hostVisibleMemoryType]
+      case .hostVisible: [device.unifiedMemoryType, device.hostVisibleMemoryType]
+      }
+    var candidates: [UInt32] = []
+    for case let type? in preferred where requirements.memoryTypeBits & (1 << type) != 0 && !candidates.contains(type) {
+      candidates.append(type)
+    }
+    guard !candidates.isEmpty else {
+      throw MLError(
+        .unknownError,
+        "a \(size)-byte buffer: no memory type the device offers for it (memoryTypeBits \(requirements.memoryTypeBits))"
+      )
+    }
+    var lastError: any Error = MLError(.unknownError, "a \(size)-byte buffer: no memory")
+    for type in candidates {
+      let heap = device.heapOfMemoryType[Int(type)]
+      do {
+        try device.memoryBudget.reserve(Int(requirements.size), heap: heap, for: "a \(size)-byte buffer")
+      } catch {
+        lastError = error
+        continue
+      }
+      var flags = VkMemoryAllocateFlagsInfo()
+      flags.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO
+      flags.flags = VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT.rawValue
+      var memory: VkDeviceMemory?
+      let result = withUnsafePointer(to: &flags) { flagsPointer in
+        var allocate = VkMemoryAllocateInfo()
+        allocate.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO
+        allocate.pNext = UnsafeRawPointer(flagsPointer)
+        allocate.allocationSize = requirements.size
+        allocate.memoryTypeIndex = type
+        return vkAllocateMemory(device.handle, &allocate, nil, &memory)
+      }
+      if result == VK_SUCCESS, let memory { return (memory, type) }
+      device.memoryBudget.release(Int(requirements.size), heap: heap)
+      do { try vkCheck(result, "vkAllocateMemory(\(size) bytes, memory type \(type))") } catch { lastError = error }
+      // Only running out of memory is worth another type.
+      guard result == VK_ERROR_OUT_OF_DEVICE_MEMORY || result == VK_ERROR_OUT_OF_HOST_MEMORY else { break }
+    }
+    throw lastError
+  }
+
   func destroy() {
     guard !destroyed else { return }
     destroyed = true
     DeviceMemory.freed(allocationSize)
+    device.memoryBudget.release(allocationSize, heap: heap)
     if mapped != nil { vkUnmapMemory(device.handle, memory) }
     vkDestroyBuffer(device.handle, buffer, nil)
     vkFreeMemory(device.handle, memory, nil)

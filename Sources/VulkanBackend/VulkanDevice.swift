@@ -163,6 +163,10 @@ final class VulkanDevice: @unchecked Sendable {
   let unifiedMemoryType: UInt32?
   let deviceLocalMemoryType: UInt32
   let hostVisibleMemoryType: UInt32
+  /// The heap of each memory type.
+  let heapOfMemoryType: [Int]
+  /// What the buffers may take of each heap, and what they hold.
+  let memoryBudget: MemoryBudget
   let pipelines: PipelineCache
   /// What kernel selection knows about the device.
   let profile: DeviceProfile
@@ -179,6 +183,8 @@ final class VulkanDevice: @unchecked Sendable {
   var parameterAlignment: Int { max(Int(info.properties.limits.minUniformBufferOffsetAlignment), 16) }
 
   init(instance: VulkanInstance, info: DeviceInfo) throws {
+    // Read before any Vulkan object exists: a throwing initializer would leak them.
+    let memoryLimit = try MemoryBudget.environmentLimit()
     self.instance = instance
     self.info = info
     profile = DeviceProfile(info)
@@ -254,6 +260,8 @@ final class VulkanDevice: @unchecked Sendable {
     }
     hostVisibleMemoryType = host
     deviceLocalMemoryType = deviceLocal
+    heapOfMemoryType = types.map { Int($0.heapIndex) }
+    memoryBudget = MemoryBudget(heapSizes: MemoryBudget.heapBudgets(info), limit: memoryLimit)
     pipelines = PipelineCache()
     pipelines.device = self
   }

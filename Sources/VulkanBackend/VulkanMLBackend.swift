@@ -159,8 +159,20 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
   func createTensor(_ descriptor: MLOperandDescriptor) throws -> any MLBackendTensor {
     try checkAlive("createTensor")
     reapFinishedRuns()
-    return VulkanTensor(
-      buffer: try VulkanBuffer(device: device, size: descriptor.byteLength), byteLength: descriptor.byteLength)
+    return try naming("createTensor: tensor \(descriptor)") {
+      VulkanTensor(
+        buffer: try VulkanBuffer(device: device, size: descriptor.byteLength), byteLength: descriptor.byteLength)
+    }
+  }
+
+  /// Puts `what` in front of an allocation failure's message, so that it names the tensor or
+  /// graph that needed the memory, not only the buffer.
+  private func naming<T>(_ what: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as MLError where error.kind == .unknownError {
+      throw MLError(.unknownError, "\(what()): \(error.message)")
+    }
   }
 
   func writeTensor(_ tensor: any MLBackendTensor, _ bytes: UnsafeRawBufferPointer) throws {
@@ -179,7 +191,11 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
   func compile(_ graph: GraphIR) throws -> any MLBackendGraph {
     try checkAlive("build")
     reapFinishedRuns()
-    let compiled = try VulkanGraph(device: device, ir: try GraphPasses.optimize(graph))
+    let optimized = try GraphPasses.optimize(graph)
+    let constantBytes = optimized.operands.indices.compactMap { optimized.constantBytes($0)?.count }.reduce(0, +)
+    let compiled = try naming(
+      "build: graph of \(optimized.nodes.count) operations with \(constantBytes) bytes of constants"
+    ) { try VulkanGraph(device: device, ir: optimized) }
     graphs.withLock { map in
       map = map.filter { $0.value.graph != nil }
       map[ObjectIdentifier(compiled)] = WeakGraph(graph: compiled)

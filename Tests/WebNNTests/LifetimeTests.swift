@@ -121,6 +121,50 @@ final class LifetimeTests: XCTestCase {
     XCTAssertEqual(try context.readTensorSync(tensor, as: Float.self), [0, 0, 0, 0])
     XCTAssertFalse(context.isLost)
   }
+
+  /// The device memory budget (`WEBNN_DEVICE_MEMORY_LIMIT` here, the heap size otherwise):
+  /// what does not fit is an UnknownError naming the tensor or graph and the sizes, refused
+  /// before the driver is asked, and the context stays usable.
+  func testAllocationsPastTheMemoryBudgetAreRefusedAndTheContextStaysUsable() throws {
+    setenv("WEBNN_DEVICE_MEMORY_LIMIT", "40M", 1)
+    let context: MLContext
+    do {
+      defer { unsetenv("WEBNN_DEVICE_MEMORY_LIMIT") }
+      context = try ML().createContextSync()
+    }
+    defer { context.destroy() }
+    let descriptor = MLTensorDescriptor(dataType: .float32, shape: [4 << 20], readable: true)  // 16 MiB
+    let first = try context.createTensorSync(descriptor)
+    let second = try context.createTensorSync(descriptor)
+    XCTAssertThrowsError(try context.createTensorSync(descriptor)) { error in
+      XCTAssertEqual((error as? MLError)?.kind, .unknownError)
+      for fragment in ["createTensor: tensor float32[4194304]", "41943040", "device memory budget"] {
+        XCTAssertTrue("\(error)".contains(fragment), "\(error) lacks \(fragment)")
+      }
+    }
+    let builder = MLGraphBuilder(context)
+    let x = try builder.input("x", .init(dataType: .float32, shape: [4 << 20]))
+    let w = try builder.constant(.init(dataType: .float32, shape: [4 << 20]), [Float](repeating: 1, count: 4 << 20))
+    XCTAssertThrowsError(try builder.buildSync(["y": try builder.add(x, w)])) { error in
+      XCTAssertEqual((error as? MLError)?.kind, .unknownError)
+      XCTAssertTrue("\(error)".contains("build: graph of 1 operations with 16777216 bytes of constants"), "\(error)")
+    }
+    second.destroy()
+    let third = try context.createTensorSync(descriptor)
+    XCTAssertEqual(try context.readTensorSync(third, as: Float.self).prefix(4), [0, 0, 0, 0])
+    first.destroy()
+    third.destroy()
+    XCTAssertFalse(context.isLost)
+  }
+
+  /// A limit that does not parse is refused, not read as no limit.
+  func testAMalformedMemoryLimitIsRefused() throws {
+    setenv("WEBNN_DEVICE_MEMORY_LIMIT", "lots", 1)
+    defer { unsetenv("WEBNN_DEVICE_MEMORY_LIMIT") }
+    XCTAssertThrowsError(try ML().createContextSync()) { error in
+      XCTAssertTrue("\(error)".contains("WEBNN_DEVICE_MEMORY_LIMIT=lots"), "\(error)")
+    }
+  }
 }
 
 /// What ``FaultInjectingBackend`` does wrong, switched on by the test.

@@ -32,6 +32,14 @@ let package = Package(
           .product(name: "WebNNFormats", package: "swift-webnn"),
           .product(name: "WebNNONNX", package: "swift-webnn"),
         ])
-    },
+    } + [
+      // Not a libFuzzer target: the lifetime race stress, run under AddressSanitizer.
+      .executableTarget(
+        name: "stress-lifetime",
+        dependencies: [
+          .product(name: "WebNN", package: "swift-webnn"),
+          .product(name: "WebNNStress", package: "swift-webnn"),
+        ])
+    ],
   swiftLanguageModes: [.v6]
 )
