@@ -113,8 +113,8 @@ final class VulkanBuffer: @unchecked Sendable {
   /// Whether the guard region still holds its pattern (always true without guard regions). The
   /// caller has waited for the work that used the buffer.
   func guardIntact() throws -> Bool {
-    guard guardBytes > 0, !destroyed else { return true }
-    return try bytes(at: guardStart, count: guardBytes).allSatisfy { $0 == Self.guardPattern }
+    guard !destroyed else { return true }
+    return try BufferRegion(whole: self).guardIntact()
   }
 
   /// `count` bytes from `offset` (the caller has waited for GPU work writing them).
