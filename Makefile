@@ -24,7 +24,7 @@ TEST_FLAGS += -Xswiftc -warnings-as-errors
 # $(call timed,NAME,COMMAND): runs COMMAND, then prints how long it took (also when it fails).
 timed = start=$$SECONDS; $(2); rc=$$?; echo "== $(1): $$((SECONDS - start)) s (exit $$rc)"; exit $$rc
 
-.PHONY: deps bench-deps demo test wpt bench bench-smoke format docs capi-test python-test
+.PHONY: deps bench-deps demo test wpt bench bench-smoke format docs capi-test python-test asan-test tsan-test
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -141,6 +141,28 @@ docs:
 	$(DOCC) convert Sources/WebNNCore/WebNNCore.docc --additional-symbol-graph-dir .build-docs/symbols \
 	  --fallback-display-name WebNNCore --fallback-bundle-identifier WebNNCore \
 	  --output-path .build-docs/WebNNCore.doccarchive
+
+# The whole unit-test suite (the conformance vectors, the lifetime races, the pipeline faults
+# and the model tests included) built with AddressSanitizer into .build-asan, with the
+# validation layer on. Leak detection is off: lavapipe and the Vulkan loader are not
+# instrumented, and free some objects after the tests return.
+ASAN_SCRATCH := -c release --sanitize=address --scratch-path .build-asan $(TEST_FLAGS)
+asan-test: deps
+	@$(call timed,build with AddressSanitizer,$(SWIFT) build --build-tests $(ASAN_SCRATCH))
+	@$(call timed,swift test under AddressSanitizer,env SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
+	  WEBNN_VALIDATION=1 WEBNN_MODEL_TESTS=required $(SWIFT) test --skip-build $(ASAN_SCRATCH))
+
+# The concurrency tests (LifetimeTests' races, ConcurrencyTests) built with ThreadSanitizer into
+# .build-tsan; any report fails (halt_on_error). Nothing is suppressed: the package's locks are
+# pthread mutexes (WebNNCore's Locked), which ThreadSanitizer sees, rather than
+# Synchronization.Mutex, whose futex it does not (RELIABILITY.md).
+TSAN_SCRATCH := -c release --sanitize=thread --scratch-path .build-tsan $(TEST_FLAGS)
+TSAN_TESTS ?= LifetimeTests|ConcurrencyTests
+tsan-test: deps
+	@$(call timed,build with ThreadSanitizer,$(SWIFT) build --build-tests $(TSAN_SCRATCH))
+	@$(call timed,concurrency tests under ThreadSanitizer,env SWIFT_BACKTRACE=enable=no \
+	  TSAN_OPTIONS=halt_on_error=1 WEBNN_VALIDATION=1 \
+	  $(SWIFT) test --skip-build $(TSAN_SCRATCH) --filter '$(TSAN_TESTS)')
 
 # libFuzzer targets (tools/fuzz): the .webnn text parser, the JSON graph reader, the safetensors,
 # ONNX and .npy readers, and random builder calls that run what builds. Everything they call is

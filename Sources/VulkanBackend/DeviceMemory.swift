@@ -1,4 +1,4 @@
-import Synchronization
+import WebNNCore
 
 /// Device memory held by this process's Vulkan buffers (tensors, constants, intermediates,
 /// scratch and parameter blocks, over every device), and its peak.
@@ -9,7 +9,7 @@ import Synchronization
 /// print(DeviceMemory.peakBytes)
 /// ```
 public enum DeviceMemory {
-  private static let state = Mutex<(current: Int, peak: Int)>((0, 0))
+  private static let state = Locked<(current: Int, peak: Int)>((0, 0))
 
   /// Bytes allocated now.
   public static var currentBytes: Int { state.withLock { $0.current } }

@@ -47,6 +47,8 @@ struct KernelDispatch {
   var writes: [Int]
   /// Shown in profiles after the kernel's name, e.g. a matrix product's sizes.
   var detail = ""
+  /// The operation the dispatch computes, with its label, for errors: "conv2d [stem]".
+  var origin = ""
 }
 
 /// How many workgroups a dispatch launches in x, y and z.
@@ -125,6 +127,8 @@ struct GraphPlan {
   /// The epilogue of the node being emitted, taken by the first dispatch whose kernel applies
   /// epilogues (see ``epilogueShaders``).
   var pendingEpilogue: Epilogue?
+  /// The operation being emitted, given to its dispatches as their ``KernelDispatch/origin``.
+  var origin = ""
 
   static let maxKernelRank = 8
   static let maxCopyRank = 16
@@ -161,6 +165,7 @@ struct GraphPlan {
       case .chain(let chain):
         placeConstants(chain.inputs)
         placeOutputs([chain.output])
+        origin = "fused element-wise operations"
         emitChain(chain)
         continue
       case .node(let planned, let fused):
@@ -174,6 +179,7 @@ struct GraphPlan {
       }
       placeOutputs(node.outputs)
       pendingEpilogue = epilogue
+      origin = node.label.isEmpty ? node.operation.name : "\(node.operation.name) [\(node.label)]"
       try emit(node)
       precondition(pendingEpilogue == nil, "\(node.operation.name): no kernel took the fused epilogue")
     }
@@ -243,10 +249,12 @@ struct GraphPlan {
         reads.append(slot(operand.operand))
       }
       dispatches.append(
-        KernelDispatch(kernel: kernel, parameters: parameters, grid: grid, reads: reads, writes: writes))
+        KernelDispatch(
+          kernel: kernel, parameters: parameters, grid: grid, reads: reads, writes: writes, origin: origin))
       return
     }
-    dispatches.append(KernelDispatch(kernel: kernel, parameters: parameters, grid: grid, reads: reads, writes: writes))
+    dispatches.append(
+      KernelDispatch(kernel: kernel, parameters: parameters, grid: grid, reads: reads, writes: writes, origin: origin))
   }
 
   /// A flat copy of a whole tensor.
@@ -302,9 +310,8 @@ struct GraphPlan {
     default: readsPacked = false
     }
     if !readsPacked, let packed = operands.first(where: { [.int4, .uint4].contains(ir.operands[$0].dataType) }) {
-      let label = node.label.isEmpty ? node.operation.name : "\(node.operation.name) [\(node.label)]"
       throw MLError(
-        .notSupportedError, "\(label): \(ir.operands[packed].dataType.rawValue) operands have no Vulkan kernel yet")
+        .notSupportedError, "\(origin): \(ir.operands[packed].dataType.rawValue) operands have no Vulkan kernel yet")
     }
     switch node.operation {
     case .unary(let op, let input): try emitUnary(op, input, node.outputs[0])

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WebNNCore
 
 /// Per-kernel GPU time from Vulkan timestamp queries, collected while `WEBNN_PROFILE=1` (or
 /// ``isEnabled``) was set when a graph was built: each dispatch of such a graph is bracketed by
@@ -24,7 +25,7 @@ public enum KernelProfile {
   private static let enabled = Atomic<Bool>(
     !(ProcessInfo.processInfo.environment["WEBNN_PROFILE"] ?? "").isEmpty
       && ProcessInfo.processInfo.environment["WEBNN_PROFILE"] != "0")
-  private static let totals = Mutex<[String: (dispatches: Int, nanoseconds: Double)]>([:])
+  private static let totals = Locked<[String: (dispatches: Int, nanoseconds: Double)]>([:])
   private static let runCount = Atomic<Int>(0)
 
   /// Graph runs collected since the last reset.

@@ -1,6 +1,5 @@
 import CVulkan
 import Foundation
-import Synchronization
 import WebNNCore
 
 /// How much device memory a device's buffers may take, per memory heap, and how much they hold.
@@ -19,11 +18,11 @@ import WebNNCore
 final class MemoryBudget: Sendable {
   /// Bytes each heap may hold.
   let budgets: [Int]
-  private let used: Mutex<[Int]>
+  private let used: Locked<[Int]>
 
   init(heapSizes: [Int], limit: Int?) {
     budgets = heapSizes.map { min($0, limit ?? Int.max) }
-    used = Mutex([Int](repeating: 0, count: heapSizes.count))
+    used = Locked([Int](repeating: 0, count: heapSizes.count))
   }
 
   /// Counts `bytes` against `heap`, or throws when they do not fit.

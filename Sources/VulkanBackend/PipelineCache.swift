@@ -29,12 +29,33 @@ struct Kernel: Hashable {
   }
 }
 
+/// A fault ``PipelineCache`` puts in place of the compiler's or the driver's answer, for tests of
+/// what a build does when a kernel cannot be made.
+enum InjectedPipelineFault: Sendable {
+  /// The shader is compiled with a malformed define, so shaderc itself reports the error.
+  case compileError
+  /// vkCreateComputePipelines is not called and returns this instead.
+  case pipelineCreation(VkResult)
+}
+
+/// The device's compute pipelines, shared by every graph built on it and counted by the graphs
+/// that use them. A pipeline no live graph uses stays for the next graph that needs it, up to
+/// ``idleLimit`` of them; past that, the least recently used idle one is destroyed, so a context
+/// that builds thousands of distinct kernels over its life does not grow without bound.
 final class PipelineCache: @unchecked Sendable {
   unowned(unsafe) var device: VulkanDevice!
   private let lock = NSLock()
   private var layout: VkPipelineLayout?
   private var setLayout: VkDescriptorSetLayout?
-  private var pipelines: [String: VkPipeline] = [:]
+  private struct Entry {
+    let pipeline: VkPipeline
+    /// Graphs (counted once per dispatch) whose command buffers use the pipeline.
+    var users: Int
+    /// When it was last acquired or released, on the cache's own clock.
+    var lastUse: UInt64
+  }
+  private var entries: [String: Entry] = [:]
+  private var clock: UInt64 = 0
   /// The driver's pipeline cache, loaded from and saved to disk beside the SPIR-V cache.
   private var driverCache: VkPipelineCache?
   private var driverCacheLoaded = false
@@ -42,6 +63,33 @@ final class PipelineCache: @unchecked Sendable {
   private var unsaved = 0
   /// How many pipelines this device created (each graph reuses the ones it shares with others).
   private(set) var createdCount = 0
+  /// How many idle pipelines were destroyed to stay within ``idleLimit``.
+  private(set) var evictedCount = 0
+  /// Idle pipelines kept for reuse (`WEBNN_IDLE_PIPELINES`, default 256).
+  var idleLimit: Int
+  /// Faults to inject by shader name (tests only).
+  var injectedFaults: [String: InjectedPipelineFault] {
+    get { lock.withLock { faults } }
+    set { lock.withLock { faults = newValue } }
+  }
+  private var faults: [String: InjectedPipelineFault] = [:]
+
+  init(idleLimit: Int) { self.idleLimit = idleLimit }
+
+  /// The idle-pipeline limit from `WEBNN_IDLE_PIPELINES`, or 256.
+  static func idleLimit(from environment: [String: String]) throws -> Int {
+    guard let text = environment["WEBNN_IDLE_PIPELINES"] else { return 256 }
+    guard let value = Int(text), value >= 0 else {
+      throw MLError(
+        .notSupportedError, "WEBNN_IDLE_PIPELINES=\(text): expected a count of pipelines, 0 or more")
+    }
+    return value
+  }
+
+  /// Live pipelines, and how many of them no graph uses.
+  var counts: (live: Int, idle: Int) {
+    lock.withLock { (entries.count, entries.values.filter { $0.users == 0 }.count) }
+  }
 
   /// One 64-bit address per binding 0...maxBindings (entry 0 unused).
   static let pushConstantSize = UInt32(8 * (GraphPlan.maxBindings + 1))
@@ -91,45 +139,96 @@ final class PipelineCache: @unchecked Sendable {
 
   var sharedLayout: VkPipelineLayout { lock.withLock { layout! } }
 
-  /// The pipeline for `kernel`, compiling it on first use.
-  func pipeline(_ kernel: Kernel) throws -> VkPipeline {
+  /// Lets go of pipelines ``acquire(_:)`` returned (one release per acquire), then trims the idle ones to ``idleLimit``.
+  func release(_ kernels: [Kernel]) {
+    lock.withLock {
+      for kernel in kernels {
+        let key = kernel.key
+        guard var entry = entries[key] else { continue }
+        entry.users -= 1
+        clock += 1
+        entry.lastUse = clock
+        entries[key] = entry
+      }
+      evictIdleLocked()
+    }
+  }
+
+  private func evictIdleLocked() {
+    let idle = entries.filter { $0.value.users == 0 }
+    guard idle.count > idleLimit else { return }
+    let oldestFirst = idle.sorted { $0.value.lastUse < $1.value.lastUse }
+    for (key, entry) in oldestFirst.prefix(idle.count - idleLimit) {
+      vkDestroyPipeline(device.handle, entry.pipeline, nil)
+      entries[key] = nil
+      evictedCount += 1
+    }
+  }
+
+  /// The pipeline for `kernel`, compiling it on first use, counted as used until
+  /// ``release(_:)`` is given the kernel.
+  func acquire(_ kernel: Kernel) throws -> VkPipeline {
     let key = kernel.key
-    if let cached = lock.withLock({ pipelines[key] }) { return cached }
+    if let pipeline = lock.withLock({ use(key) }) { return pipeline }
+    var source = kernel
+    if case .compileError = injectedFaults[kernel.shader] {
+      // A define name may not start with a digit: the preprocessor rejects it.
+      source = kernel.with("0INJECTED_FAULT", "1")
+    }
     let deviceKey = "\(device.info.name)|\(device.info.properties.driverVersion)"
-    let words = try ShaderCompiler.spirv(kernel.shader, defines: kernel.defines, deviceKey: deviceKey)
+    let words = try ShaderCompiler.spirv(source.shader, defines: source.defines, deviceKey: deviceKey)
     return try lock.withLock {
-      if let cached = pipelines[key] { return cached }
-      let layout = try pipelineLayout()
-      var moduleInfo = VkShaderModuleCreateInfo()
-      moduleInfo.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO
-      moduleInfo.codeSize = words.count * 4
-      var module: VkShaderModule?
-      try words.withUnsafeBufferPointer { pointer in
-        moduleInfo.pCode = pointer.baseAddress
-        try vkCheck(
-          vkCreateShaderModule(device.handle, &moduleInfo, nil, &module), "vkCreateShaderModule(\(kernel.shader))")
-      }
-      defer { vkDestroyShaderModule(device.handle, module, nil) }
-      var pipeline: VkPipeline?
-      try "main".withCString { entry in
-        var stage = VkPipelineShaderStageCreateInfo()
-        stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO
-        stage.stage = VK_SHADER_STAGE_COMPUTE_BIT
-        stage.module = module
-        stage.pName = entry
-        var info = VkComputePipelineCreateInfo()
-        info.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO
-        info.stage = stage
-        info.layout = layout
-        try vkCheck(
-          vkCreateComputePipelines(device.handle, loadedDriverCache(), 1, &info, nil, &pipeline),
-          "vkCreateComputePipelines(\(kernel.shader))")
-      }
-      pipelines[key] = pipeline
+      if let pipeline = use(key) { return pipeline }
+      let pipeline = try createPipeline(kernel.shader, words)
+      clock += 1
+      entries[key] = Entry(pipeline: pipeline, users: 1, lastUse: clock)
       createdCount += 1
       unsaved += 1
-      return pipeline!
+      return pipeline
     }
+  }
+
+  /// Counts one more user of the pipeline under `key`, if it exists (with the lock held).
+  private func use(_ key: String) -> VkPipeline? {
+    guard var entry = entries[key] else { return nil }
+    entry.users += 1
+    clock += 1
+    entry.lastUse = clock
+    entries[key] = entry
+    return entry.pipeline
+  }
+
+  private func createPipeline(_ shader: String, _ words: [UInt32]) throws -> VkPipeline {
+    let layout = try pipelineLayout()
+    var moduleInfo = VkShaderModuleCreateInfo()
+    moduleInfo.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO
+    moduleInfo.codeSize = words.count * 4
+    var module: VkShaderModule?
+    try words.withUnsafeBufferPointer { pointer in
+      moduleInfo.pCode = pointer.baseAddress
+      try vkCheck(vkCreateShaderModule(device.handle, &moduleInfo, nil, &module), "vkCreateShaderModule(\(shader))")
+    }
+    defer { vkDestroyShaderModule(device.handle, module, nil) }
+    var pipeline: VkPipeline?
+    try "main".withCString { entry in
+      var stage = VkPipelineShaderStageCreateInfo()
+      stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO
+      stage.stage = VK_SHADER_STAGE_COMPUTE_BIT
+      stage.module = module
+      stage.pName = entry
+      var info = VkComputePipelineCreateInfo()
+      info.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO
+      info.stage = stage
+      info.layout = layout
+      let result: VkResult
+      if case .pipelineCreation(let injected) = faults[shader] {
+        result = injected
+      } else {
+        result = vkCreateComputePipelines(device.handle, loadedDriverCache(), 1, &info, nil, &pipeline)
+      }
+      try vkCheck(result, "vkCreateComputePipelines(\(shader))")
+    }
+    return pipeline!
   }
 
   /// The file the driver's pipeline cache persists in: one per device and driver version.
@@ -179,8 +278,8 @@ final class PipelineCache: @unchecked Sendable {
 
   func destroyAll() {
     lock.withLock {
-      for pipeline in pipelines.values { vkDestroyPipeline(device.handle, pipeline, nil) }
-      pipelines = [:]
+      for entry in entries.values { vkDestroyPipeline(device.handle, entry.pipeline, nil) }
+      entries = [:]
       if let layout { vkDestroyPipelineLayout(device.handle, layout, nil) }
       if let setLayout { vkDestroyDescriptorSetLayout(device.handle, setLayout, nil) }
       if let driverCache { vkDestroyPipelineCache(device.handle, driverCache, nil) }

@@ -10,7 +10,26 @@ enum ShaderCompiler {
   /// Bumped whenever the way shaders are compiled changes, to invalidate old cache entries.
   static let compilerTag = "shaderc-vulkan1.3-O-v1"
 
-  private static let memory = Mutex<[String: [UInt32]]>([:])
+  /// SPIR-V by cache key, in memory: the newest ``memoryLimit`` entries (a graph's pipelines are
+  /// kept by ``PipelineCache``, so these only spare a process the disk reads of kernels it made
+  /// before, and a long-lived process that makes thousands of kernels does not keep them all).
+  private static let memory = Locked(RecentWords())
+  static let memoryLimit = 512
+
+  struct RecentWords {
+    private var words: [String: [UInt32]] = [:]
+    private var order: [String] = []
+    subscript(key: String) -> [UInt32]? { words[key] }
+    var count: Int { words.count }
+
+    mutating func insert(_ value: [UInt32], for key: String) {
+      if words.updateValue(value, forKey: key) == nil { order.append(key) }
+      if order.count > ShaderCompiler.memoryLimit { words[order.removeFirst()] = nil }
+    }
+  }
+
+  /// How many kernels' SPIR-V the in-memory cache holds.
+  static var memoryCount: Int { memory.withLock { $0.count } }
 
   static var cacheDirectory: URL? {
     let environment = ProcessInfo.processInfo.environment
@@ -52,13 +71,13 @@ enum ShaderCompiler {
     if let file, let data = try? Data(contentsOf: file), data.count % 4 == 0, data.count > 20 {
       let words = data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
       if words.first == 0x0723_0203 {
-        memory.withLock { $0[key] = words }
+        memory.withLock { $0.insert(words, for: key) }
         cacheLoadCount.add(1, ordering: .relaxed)
         return words
       }
     }
     let words = try compile(fullSource, name: name, optimize: optimize)
-    memory.withLock { $0[key] = words }
+    memory.withLock { $0.insert(words, for: key) }
     if let file { store(words, at: file) }
     return words
   }
@@ -100,7 +119,7 @@ enum ShaderCompiler {
   /// while the driver's own compiler does the same work at no measurable cost in speed.
   static let unoptimized: Set<String> = ["conv2d_direct_tiled.comp", "depthwise_conv2d.comp"]
 
-  private static let compilerLock = Mutex(())
+  private static let compilerLock = Locked(())
 
   private static func compile(_ source: String, name: String, optimize: Bool) throws -> [UInt32] {
     try compilerLock.withLock { _ in

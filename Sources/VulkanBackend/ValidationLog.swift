@@ -1,6 +1,6 @@
 import CVulkan
 import Foundation
-import Synchronization
+import WebNNCore
 
 /// Messages from the Khronos validation layer (enabled by `WEBNN_VALIDATION=1`). Every message
 /// is printed to standard error and kept here, so tests and tools can fail on any.
@@ -10,7 +10,7 @@ import Synchronization
 /// precondition(messages.isEmpty, messages.joined(separator: "\n"))
 /// ```
 public enum VulkanValidation {
-  static let log = Mutex<[String]>([])
+  static let log = Locked<[String]>([])
 
   /// Whether `WEBNN_VALIDATION` asks for the validation layer.
   public static var isRequested: Bool {

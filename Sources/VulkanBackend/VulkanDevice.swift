@@ -1,6 +1,5 @@
 import CVulkan
 import Foundation
-import Synchronization
 import WebNNCore
 
 /// What a physical device offers, read once.
@@ -183,7 +182,8 @@ final class VulkanDevice: @unchecked Sendable {
   var parameterAlignment: Int { max(Int(info.properties.limits.minUniformBufferOffsetAlignment), 16) }
 
   init(instance: VulkanInstance, info: DeviceInfo) throws {
-    // Read before any Vulkan object exists: a throwing initializer would leak them.
+    // Everything that may throw comes before vkCreateDevice, or destroys the device before it
+    // throws: a throwing initializer runs no deinit.
     let memoryLimit = try MemoryBudget.environmentLimit()
     self.instance = instance
     self.info = info
@@ -201,6 +201,26 @@ final class VulkanDevice: @unchecked Sendable {
     chain.vulkan12.scalarBlockLayout = info.vulkan12.scalarBlockLayout
     chain.core.shaderInt64 = 1
     chain.core.shaderInt16 = info.features.shaderInt16
+
+    var memory = VkPhysicalDeviceMemoryProperties()
+    vkGetPhysicalDeviceMemoryProperties(info.physical, &memory)
+    let types = withUnsafeBytes(of: memory.memoryTypes) {
+      Array($0.bindMemory(to: VkMemoryType.self).prefix(Int(memory.memoryTypeCount)))
+    }
+    func find(_ flags: UInt32) -> UInt32? {
+      types.firstIndex { $0.propertyFlags & flags == flags }.map { UInt32($0) }
+    }
+    let local = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT.rawValue
+    let visible = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT.rawValue | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT.rawValue
+    unifiedMemoryType = find(local | visible)
+    guard let host = find(visible), let deviceLocal = find(local) ?? find(0) else {
+      throw MLError(.notSupportedError, "\(info.name): no host-visible coherent memory")
+    }
+    hostVisibleMemoryType = host
+    deviceLocalMemoryType = deviceLocal
+    heapOfMemoryType = types.map { Int($0.heapIndex) }
+    memoryBudget = MemoryBudget(heapSizes: MemoryBudget.heapBudgets(info), limit: memoryLimit)
+    pipelines = PipelineCache(idleLimit: try PipelineCache.idleLimit(from: ProcessInfo.processInfo.environment))
 
     var priority: Float = 1
     var device: VkDevice?
@@ -241,28 +261,14 @@ final class VulkanDevice: @unchecked Sendable {
     poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT.rawValue
     poolInfo.queueFamilyIndex = queueFamily
     var pool: VkCommandPool?
-    try vkCheck(vkCreateCommandPool(handle, &poolInfo, nil, &pool), "vkCreateCommandPool")
+    do {
+      try vkCheck(vkCreateCommandPool(handle, &poolInfo, nil, &pool), "vkCreateCommandPool")
+    } catch {
+      vkDestroyDevice(handle, nil)
+      throw error
+    }
     commandPool = pool!
 
-    var memory = VkPhysicalDeviceMemoryProperties()
-    vkGetPhysicalDeviceMemoryProperties(info.physical, &memory)
-    let types = withUnsafeBytes(of: memory.memoryTypes) {
-      Array($0.bindMemory(to: VkMemoryType.self).prefix(Int(memory.memoryTypeCount)))
-    }
-    func find(_ flags: UInt32) -> UInt32? {
-      types.firstIndex { $0.propertyFlags & flags == flags }.map { UInt32($0) }
-    }
-    let local = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT.rawValue
-    let visible = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT.rawValue | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT.rawValue
-    unifiedMemoryType = find(local | visible)
-    guard let host = find(visible), let deviceLocal = find(local) ?? find(0) else {
-      throw MLError(.notSupportedError, "\(info.name): no host-visible coherent memory")
-    }
-    hostVisibleMemoryType = host
-    deviceLocalMemoryType = deviceLocal
-    heapOfMemoryType = types.map { Int($0.heapIndex) }
-    memoryBudget = MemoryBudget(heapSizes: MemoryBudget.heapBudgets(info), limit: memoryLimit)
-    pipelines = PipelineCache()
     pipelines.device = self
   }
 

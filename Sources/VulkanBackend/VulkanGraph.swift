@@ -1,6 +1,5 @@
 import CVulkan
 import Foundation
-import Synchronization
 import WebNNCore
 
 /// A compiled graph: its constants and intermediates, one parameter block per dispatch (in one
@@ -39,6 +38,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   private(set) var recordCount = 0
   /// Distinct pipelines (shader and defines) the graph's dispatches use.
   let pipelineVariants: Int
+  /// The shader of each dispatch, in order.
+  var shaders: [String] { dispatches.map(\.kernel.shader) }
   /// Two timestamps per dispatch when the graph was built with profiling on.
   private let queryPool: VkQueryPool?
 
@@ -112,22 +113,44 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     try words.withUnsafeBytes { try parameters.write($0) }
     self.parameters = parameters
 
-    pipelines = try dispatches.map { try device.pipelines.pipeline($0.kernel) }
+    var acquired: [VkPipeline] = []
+    for dispatch in dispatches {
+      do {
+        acquired.append(try device.pipelines.acquire(dispatch.kernel))
+      } catch {
+        device.pipelines.release(dispatches.prefix(acquired.count).map(\.kernel))
+        guard let error = error as? MLError else { throw error }
+        throw MLError(error.kind, "\(dispatch.origin): \(error.message)")
+      }
+    }
+    pipelines = acquired
     device.pipelines.saveDriverCache()
     pipelineVariants = Set(dispatches.map(\.kernel.key)).count
-    commandBuffer = try device.allocateCommandBuffer()
-    fence = try device.makeFence()
-    if KernelProfile.isEnabled && device.info.properties.limits.timestampComputeAndGraphics != 0 {
-      var info = VkQueryPoolCreateInfo()
-      info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO
-      info.queryType = VK_QUERY_TYPE_TIMESTAMP
-      info.queryCount = UInt32(max(2 * dispatches.count, 1))
-      var pool: VkQueryPool?
-      try vkCheck(vkCreateQueryPool(device.handle, &info, nil, &pool), "vkCreateQueryPool")
-      queryPool = pool
-    } else {
-      queryPool = nil
+    // A failure past this point gives the pipelines back and frees what was made; a throwing
+    // initializer runs no deinit (the buffers above free themselves).
+    var (made, madeFence): (VkCommandBuffer?, VkFence?) = (nil, nil)
+    do {
+      made = try device.allocateCommandBuffer()
+      madeFence = try device.makeFence()
+      if KernelProfile.isEnabled && device.info.properties.limits.timestampComputeAndGraphics != 0 {
+        var info = VkQueryPoolCreateInfo()
+        info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO
+        info.queryType = VK_QUERY_TYPE_TIMESTAMP
+        info.queryCount = UInt32(max(2 * dispatches.count, 1))
+        var pool: VkQueryPool?
+        try vkCheck(vkCreateQueryPool(device.handle, &info, nil, &pool), "vkCreateQueryPool")
+        queryPool = pool
+      } else {
+        queryPool = nil
+      }
+    } catch {
+      if let made { device.freeCommandBuffer(made) }
+      if let madeFence { vkDestroyFence(device.handle, madeFence, nil) }
+      device.pipelines.release(dispatches.map(\.kernel))
+      throw error
     }
+    commandBuffer = made!
+    fence = madeFence!
   }
 
   /// Writes constants into a weight buffer: directly where it is host-visible, otherwise
@@ -392,6 +415,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     ownedBuffers = []
     ownedRegions = [:]
     parameters.destroy()
+    device.pipelines.release(dispatches.map(\.kernel))
   }
 
   deinit {
@@ -416,7 +440,7 @@ final class VulkanTensor: MLBackendTensor, @unchecked Sendable {
     var destroyRequested = false
     var freed = false
   }
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   init(buffer: VulkanBuffer, byteLength: Int) {
     self.buffer = buffer

@@ -1,6 +1,5 @@
 import CVulkan
 import Foundation
-import Synchronization
 import WebNNCore
 
 /// Opens Vulkan devices for contexts. `ML()` uses it.
@@ -119,8 +118,8 @@ extension ML {
 final class VulkanMLBackend: MLBackend, @unchecked Sendable {
   let device: VulkanDevice
   let capabilities: MLBackendCapabilities
-  private let graphs = Mutex<[ObjectIdentifier: WeakGraph]>([:])
-  private let destroyed = Mutex(false)
+  private let graphs = Locked<[ObjectIdentifier: WeakGraph]>([:])
+  private let destroyed = Locked(false)
 
   struct WeakGraph { weak var graph: VulkanGraph? }
 

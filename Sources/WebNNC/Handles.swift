@@ -1,4 +1,3 @@
-import Synchronization
 import WebNNCore
 
 /// The kinds of object a C handle can name.
@@ -29,7 +28,7 @@ final class HandleTable: Sendable {
     var next: UInt64 = 1
     var entries: [UInt64: Entry] = [:]
   }
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   static let shared = HandleTable()
 

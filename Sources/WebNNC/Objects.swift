@@ -1,4 +1,3 @@
-import Synchronization
 import WebNNCore
 
 /// A graph handle's object: the compiled graph, what saving it needs, and the tensors that
@@ -11,7 +10,7 @@ final class GraphBox: @unchecked Sendable {
   let keepAlive: [Any]
   /// One tensor per input and output, made at the first compute; the lock also keeps two
   /// computes on the graph from overwriting each other's inputs.
-  let computeTensors = Mutex<(inputs: [String: MLTensor], outputs: [String: MLTensor])?>(nil)
+  let computeTensors = Locked<(inputs: [String: MLTensor], outputs: [String: MLTensor])?>(nil)
 
   init(graph: MLGraph, ir: GraphIR?, keepAlive: [Any] = []) {
     self.graph = graph

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// When a tensor, graph or context may free what it owns: the one lifetime design every object
 /// of the API shares.
 ///
@@ -22,7 +20,7 @@ final class Lifetime: Sendable {
     var uses = 0
     var release: (@Sendable () -> Void)?
   }
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   /// Whether `destroy` was called.
   var isDestroyed: Bool { state.withLock { $0.destroyed } }

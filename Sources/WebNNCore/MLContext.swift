@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Why a context was lost.
 public struct MLContextLostInfo: Sendable {
   /// A description of the cause.
@@ -28,7 +26,7 @@ public final class MLContext: Sendable {
     var tensors: [WeakBox<MLTensor>] = []
     var graphs: [WeakBox<MLGraph>] = []
   }
-  private let state = Mutex(State())
+  private let state = Locked(State())
   /// Every call holds a use of the context while it runs; destroying or losing the context
   /// releases the backend only after the last one (``Lifetime``).
   private let lifetime = Lifetime()

@@ -39,7 +39,7 @@ public final class MLGraphBuilder: Sendable {
     /// constant tensor was destroyed before it.
     var constantTensors: [MLTensor] = []
   }
-  let state = Mutex(State())
+  let state = Locked(State())
 
   /// A builder for graphs that run on `context`.
   ///

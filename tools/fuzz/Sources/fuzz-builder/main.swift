@@ -1,28 +1,11 @@
 import FuzzSupport
 import WebNN
 
-/// The Vulkan context on this machine's first device (lavapipe without a GPU), replaced by a
-/// fresh one every `inputsPerContext` inputs: a device keeps every pipeline it ever created
-/// until it is destroyed, and thousands of random graphs make thousands of distinct kernels
-/// (RELIABILITY.md: the growth this caused in one long run), so one context per run would
-/// measure that cache rather than what each input leaves behind.
-final class ContextHolder: @unchecked Sendable {
-  // Only the fuzzing thread touches it, one input at a time.
-  static let inputsPerContext = 2000
-  private var current: MLContext?
-  private var inputs = 0
-
-  func next() -> MLContext {
-    inputs += 1
-    if let current, inputs <= Self.inputsPerContext { return current }
-    current?.destroy()
-    inputs = 1
-    let fresh = try! blocking { try await ML().createContext() }
-    current = fresh
-    return fresh
-  }
-}
-let contexts = ContextHolder()
+/// The Vulkan context on this machine's first device (lavapipe without a GPU), one for the
+/// whole run: the device keeps at most `WEBNN_IDLE_PIPELINES` pipelines no graph uses, so the
+/// thousands of distinct kernels that random graphs make must not grow the process (before that
+/// bound, one long run ran out of memory: RELIABILITY.md).
+let context = try! blocking { try await ML().createContext() }
 
 /// Graphs whose tensors together stay under this are built and dispatched; larger ones only
 /// go through the builder's checks.
@@ -34,7 +17,6 @@ let runLimit = 1 << 20
 /// dispatch on the device and read every output back.
 func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   var maker = ArgumentMaker(data: FuzzData(Array(bytes(data, size))))
-  let context = contexts.next()
   let builder = MLGraphBuilder(context)
   var operands: [String: MLOperand] = [:]
   var inputs: [String: MLOperandDescriptor] = [:]
