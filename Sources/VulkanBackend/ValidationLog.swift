@@ -2,8 +2,9 @@ import CVulkan
 import Foundation
 import WebNNCore
 
-/// Messages from the Khronos validation layer (enabled by `WEBNN_VALIDATION=1`). Every message
-/// is printed to standard error and kept here, so tests and tools can fail on any.
+/// Messages from the Khronos validation layer (enabled by `WEBNN_VALIDATION=1`; `sync` adds its
+/// synchronization validation). Every message is printed to standard error and kept here, so
+/// tests and tools can fail on any.
 ///
 /// ```swift
 /// let messages = VulkanValidation.drainMessages()
@@ -16,6 +17,13 @@ public enum VulkanValidation {
   public static var isRequested: Bool {
     let value = ProcessInfo.processInfo.environment["WEBNN_VALIDATION"] ?? ""
     return !value.isEmpty && value != "0"
+  }
+
+  /// Whether `WEBNN_VALIDATION=sync` also asks for synchronization validation: the layer then
+  /// reports every read or write that a barrier or submission order does not separate from an
+  /// earlier access to the same memory, within a command buffer and across submissions.
+  public static var isSynchronizationRequested: Bool {
+    ProcessInfo.processInfo.environment["WEBNN_VALIDATION"] == "sync"
   }
 
   /// Every message collected so far, without clearing them.

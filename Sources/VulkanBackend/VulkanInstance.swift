@@ -2,12 +2,13 @@ import CVulkan
 import Foundation
 import WebNNCore
 
-/// The Vulkan instance, optionally with the validation layer and its messenger.
+/// The Vulkan instance, optionally with the validation layer and its messenger, and optionally
+/// with the layer's synchronization validation.
 final class VulkanInstance: @unchecked Sendable {
   let handle: VkInstance
   private var messenger: VkDebugUtilsMessengerEXT?
 
-  init(validation: Bool) throws {
+  init(validation: Bool, synchronization: Bool = false) throws {
     var layerCount: UInt32 = 0
     vkEnumerateInstanceLayerProperties(&layerCount, nil)
     var layers = [VkLayerProperties](repeating: VkLayerProperties(), count: Int(layerCount))
@@ -20,7 +21,9 @@ final class VulkanInstance: @unchecked Sendable {
       )
     }
     let enabledLayers = validation ? ["VK_LAYER_KHRONOS_validation"] : []
-    let enabledExtensions = validation ? ["VK_EXT_debug_utils"] : []
+    let enabledExtensions =
+      validation ? ["VK_EXT_debug_utils"] + (synchronization ? ["VK_EXT_validation_features"] : []) : []
+    var enabledFeatures = [VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT]
 
     var instance: VkInstance?
     let result = withCStrings(enabledLayers) { layerPointers in
@@ -32,14 +35,23 @@ final class VulkanInstance: @unchecked Sendable {
           app.pEngineName = appName
           app.apiVersion = vkMakeVersion(1, 3, 0)
           return withUnsafePointer(to: &app) { appPointer in
-            var info = VkInstanceCreateInfo()
-            info.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO
-            info.pApplicationInfo = appPointer
-            info.enabledLayerCount = UInt32(layerPointers.count)
-            info.ppEnabledLayerNames = layerPointers.baseAddress
-            info.enabledExtensionCount = UInt32(extensionPointers.count)
-            info.ppEnabledExtensionNames = extensionPointers.baseAddress
-            return vkCreateInstance(&info, nil, &instance)
+            enabledFeatures.withUnsafeMutableBufferPointer { featurePointer in
+              var features = VkValidationFeaturesEXT()
+              features.sType = VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT
+              features.enabledValidationFeatureCount = UInt32(featurePointer.count)
+              features.pEnabledValidationFeatures = UnsafePointer(featurePointer.baseAddress)
+              return withUnsafePointer(to: &features) { featuresPointer in
+                var info = VkInstanceCreateInfo()
+                info.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO
+                info.pNext = validation && synchronization ? UnsafeRawPointer(featuresPointer) : nil
+                info.pApplicationInfo = appPointer
+                info.enabledLayerCount = UInt32(layerPointers.count)
+                info.ppEnabledLayerNames = layerPointers.baseAddress
+                info.enabledExtensionCount = UInt32(extensionPointers.count)
+                info.ppEnabledExtensionNames = extensionPointers.baseAddress
+                return vkCreateInstance(&info, nil, &instance)
+              }
+            }
           }
         }
       }

@@ -11,12 +11,19 @@ public struct VulkanBackendProvider: MLBackendProvider {
   /// A provider; it holds no state, and each context opens its own Vulkan instance and device.
   public init() {}
 
+  /// Synchronization validation for every context, whatever `WEBNN_VALIDATION` says (tests).
+  private var forcesSynchronizationValidation = false
+
+  init(synchronizationValidation: Bool) { forcesSynchronizationValidation = synchronizationValidation }
+
   /// Opens the Vulkan device that fits `options` (or the one `WEBNN_VULKAN_DEVICE` names).
   ///
   /// - Throws: ``MLError`` with kind `NotSupportedError` when there is no Vulkan loader, no
   ///   device, or no device with what the backend needs.
   public func makeBackend(options: MLContextOptions) throws -> any MLBackend {
-    let instance = try VulkanInstance(validation: VulkanValidation.isRequested)
+    let synchronization = forcesSynchronizationValidation || VulkanValidation.isSynchronizationRequested
+    let instance = try VulkanInstance(
+      validation: VulkanValidation.isRequested || synchronization, synchronization: synchronization)
     let candidates = instance.physicalDevices().map(DeviceInfo.init)
     let override = ProcessInfo.processInfo.environment["WEBNN_VULKAN_DEVICE"]
     let info = try selectDevice(candidates, options: options, override: override)
