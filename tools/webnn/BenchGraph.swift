@@ -63,11 +63,14 @@ final class BenchGraph {
   private(set) var constants: [Tensor] = []
   private(set) var inputs: [Tensor] = []
   private(set) var outputs: [Output] = []
-  /// Constant and input bytes, each tensor starting at a multiple of 64.
-  private(set) var blob: [UInt8] = []
-  /// The values of constants and inputs as `Float` (after rounding to their data type), for
-  /// the CPU reference.
-  private(set) var values: [String: [Float]] = [:]
+  /// The bytes of each constant and input, by name: the graph's own arrays. The builder's
+  /// constants share them (an array is not copied when passed on), so the host holds a model's
+  /// weights once, as an application that builds from its own arrays does.
+  private(set) var data: [String: [UInt8]] = [:]
+  /// Where the next tensor starts in ``blob``.
+  private var blobLength = 0
+  /// Values decoded from ``data`` by ``floatValues(_:)``.
+  private var decoded: [String: [Float]] = [:]
   /// Multiply-add work of conv2d, matmul and gemm, counted as 2 FLOPs each; the other
   /// operators are not counted.
   private(set) var flops: Double = 0
@@ -113,8 +116,7 @@ final class BenchGraph {
   func constant(_ shape: [Int], _ values: [Float], _ dataType: MLOperandDataType = .float32) throws -> MLOperand {
     let name = "c\(constants.count)"
     let tensor = store(name, dataType, shape, values)
-    let bytes = Array(blob[tensor.offset..<(tensor.offset + tensor.byteLength)])
-    let operand = try builder.constant(.init(dataType: dataType, shape: shape), bytes: bytes)
+    let operand = try builder.constant(.init(dataType: dataType, shape: shape), bytes: data[name]!)
     constants.append(tensor)
     return register(operand, name)
   }
@@ -157,21 +159,43 @@ final class BenchGraph {
     return operand
   }
 
-  /// Appends `values` to the blob as `dataType` and remembers their rounded values.
+  /// Keeps `values` as the bytes of `dataType`, placed in ``blob`` at the next multiple of 64.
   private func store(_ name: String, _ dataType: MLOperandDataType, _ shape: [Int], _ values: [Float]) -> Tensor {
-    let offset = (blob.count + 63) / 64 * 64
-    blob.append(contentsOf: [UInt8](repeating: 0, count: offset - blob.count))
+    let offset = (blobLength + 63) / 64 * 64
+    let bytes: [UInt8]
     switch dataType {
-    case .float16:
-      let halves = values.map { Float16($0) }
-      halves.withUnsafeBytes { blob.append(contentsOf: $0) }
-      self.values[name] = halves.map { Float($0) }
+    case .float16: bytes = values.map { Float16($0) }.withUnsafeBytes { Array($0) }
     default:
       precondition(dataType == .float32, "bench graphs hold float32 or float16 data")
-      values.withUnsafeBytes { blob.append(contentsOf: $0) }
-      self.values[name] = values
+      bytes = values.withUnsafeBytes { Array($0) }
     }
-    return Tensor(
-      name: name, dataType: dataType.rawValue, shape: shape, offset: offset, byteLength: blob.count - offset)
+    data[name] = bytes
+    blobLength = offset + bytes.count
+    return Tensor(name: name, dataType: dataType.rawValue, shape: shape, offset: offset, byteLength: bytes.count)
+  }
+
+  /// Constant and input bytes one after another, each tensor at its offset (a multiple of 64):
+  /// the file ONNX Runtime reads. Assembled on each call.
+  var blob: [UInt8] {
+    var blob = [UInt8](repeating: 0, count: blobLength)
+    for tensor in constants + inputs {
+      blob.replaceSubrange(tensor.offset..<(tensor.offset + tensor.byteLength), with: data[tensor.name]!)
+    }
+    return blob
+  }
+
+  /// The values of a constant or input as `Float` (after rounding to its data type), for the
+  /// CPU reference; nil for any other operand.
+  func floatValues(_ name: String) -> [Float]? {
+    if let known = decoded[name] { return known }
+    guard let bytes = data[name], let tensor = (constants + inputs).first(where: { $0.name == name }) else {
+      return nil
+    }
+    let values: [Float] = bytes.withUnsafeBytes { raw in
+      tensor.dataType == MLOperandDataType.float16.rawValue
+        ? raw.bindMemory(to: Float16.self).map { Float($0) } : Array(raw.bindMemory(to: Float.self))
+    }
+    decoded[name] = values
+    return values
   }
 }

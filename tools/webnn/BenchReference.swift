@@ -25,13 +25,13 @@ enum BenchReference {
 
   /// Element `index` of the operand `name`, or nil when this reference cannot compute it.
   static func value(_ graph: BenchGraph, _ name: String, _ index: Int) -> Double? {
-    if let known = graph.values[name] { return Double(known[index]) }
+    if let known = graph.floatValues(name) { return Double(known[index]) }
     guard let node = graph.node(named: name) else { return nil }
     let count = node.shape.reduce(1, *)
     // Element-wise operands must have the output's shape: broadcasting is not modelled.
     func operand(_ position: Int) -> Double? {
       let input = node.inputs[position]
-      let size = graph.values[input]?.count ?? graph.node(named: input)?.shape.reduce(1, *)
+      let size = graph.floatValues(input)?.count ?? graph.node(named: input)?.shape.reduce(1, *)
       return size == count ? value(graph, input, index) : nil
     }
     switch node.op {
@@ -72,7 +72,7 @@ enum BenchReference {
   /// softmax, layerNormalization or reduceSum of a known 2-D operand over its last axis: the
   /// whole row of the sampled element.
   static func lastAxis(_ graph: BenchGraph, _ node: BenchGraph.Node, _ index: Int) -> Double? {
-    guard let x = graph.values[node.inputs[0]] else { return nil }
+    guard let x = graph.floatValues(node.inputs[0]) else { return nil }
     let shape = graph.shape(of: node.inputs[0])
     let lastAxis: [BenchGraph.Attribute] = [.int(shape.count - 1), .ints([shape.count - 1])]
     guard shape.count == 2, lastAxis.contains(where: { $0 == node.attributes["axis"] ?? node.attributes["axes"] })
@@ -87,7 +87,7 @@ enum BenchReference {
       let largest = values.max()!
       return Foundation.exp(values[column] - largest) / values.reduce(0) { $0 + Foundation.exp($1 - largest) }
     default:
-      guard let scale = graph.values[node.inputs[1]], let bias = graph.values[node.inputs[2]],
+      guard let scale = graph.floatValues(node.inputs[1]), let bias = graph.floatValues(node.inputs[2]),
         case .double(let epsilon) = node.attributes["epsilon"]
       else { return nil }
       let mean = values.reduce(0, +) / Double(width)
@@ -98,7 +98,8 @@ enum BenchReference {
 
   /// A 2-D matmul of two known operands.
   static func matmul(_ graph: BenchGraph, _ node: BenchGraph.Node, _ index: Int) -> Double? {
-    guard node.shape.count == 2, let a = graph.values[node.inputs[0]], let b = graph.values[node.inputs[1]] else {
+    guard node.shape.count == 2, let a = graph.floatValues(node.inputs[0]), let b = graph.floatValues(node.inputs[1])
+    else {
       return nil
     }
     let (m, n) = (index / node.shape[1], index % node.shape[1])
@@ -110,11 +111,11 @@ enum BenchReference {
 
   /// An NCHW / OIHW conv2d (with groups, padding, strides, optional bias) of known operands.
   static func conv2d(_ graph: BenchGraph, _ node: BenchGraph.Node, _ index: Int) -> Double? {
-    guard let x = graph.values[node.inputs[0]], let w = graph.values[node.inputs[1]],
+    guard let x = graph.floatValues(node.inputs[0]), let w = graph.floatValues(node.inputs[1]),
       case .ints(let padding) = node.attributes["padding"], case .ints(let strides) = node.attributes["strides"],
       case .int(let groups) = node.attributes["groups"]
     else { return nil }
-    let bias = node.inputs.count > 2 ? graph.values[node.inputs[2]] : nil
+    let bias = node.inputs.count > 2 ? graph.floatValues(node.inputs[2]) : nil
     let (inShape, filterShape) = (graph.shape(of: node.inputs[0]), graph.shape(of: node.inputs[1]))
     let (inC, inH, inW) = (inShape[1], inShape[2], inShape[3])
     let (inPerGroup, kh, kw) = (filterShape[1], filterShape[2], filterShape[3])

@@ -80,7 +80,7 @@ enum BenchRunner {
     for input in graph.inputs {
       let tensor = try await context.createTensor(
         .init(dataType: dataType(input.dataType), shape: input.shape, writable: true))
-      try context.writeTensor(tensor, Array(graph.blob[input.offset..<(input.offset + input.byteLength)]))
+      try context.writeTensor(tensor, graph.data[input.name]!)
       inputs[input.name] = tensor
     }
     var outputs: [String: MLTensor] = [:]

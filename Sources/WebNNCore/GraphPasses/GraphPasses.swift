@@ -67,13 +67,16 @@ public enum GraphPasses {
     for index in graph.liveNodes {
       let node = graph.ir.nodes[index]
       guard node.outputs.count == 1, !graph.graphOutputs.contains(node.outputs[0]),
-        graph.descriptor(node.outputs[0]).byteLength <= foldingLimit
+        graph.descriptor(node.outputs[0]).byteLength <= foldingLimit,
+        !node.operation.inputs.isEmpty, node.operation.inputs.allSatisfy({ graph.constantBytes($0) != nil })
       else { continue }
+      // Copied only once every input is known to be constant: copying a matmul's weights for
+      // each node that merely reads a constant left the process holding more than it needs
+      // (freed copies of that size stay in the allocator's heap).
       let inputs = node.operation.inputs.map { operand in
-        graph.constantBytes(operand).map { CPUTensor(graph.descriptor(operand), bytes: $0.arrayCopy) }
+        CPUTensor(graph.descriptor(operand), bytes: graph.constantBytes(operand)!.arrayCopy)
       }
-      guard !inputs.isEmpty, inputs.allSatisfy({ $0 != nil }),
-        let value = CPUEvaluator.evaluate(node.operation, inputs.map { $0! }, output: graph.descriptor(node.outputs[0]))
+      guard let value = CPUEvaluator.evaluate(node.operation, inputs, output: graph.descriptor(node.outputs[0]))
       else { continue }
       graph.remove(index)
       graph.makeConstant(node.outputs[0], value.bytes)
