@@ -120,15 +120,9 @@ void main() {
 #if HAS_C
       values[j] += beta * float(c.v[cBase + int(m) * cRow + int(min(n0 + j, N - 1u)) * cCol]);
 #endif
-    }
-#ifdef EPILOGUE_BODY
-    // A loop, not TM x TN copies: an epilogue such as gelu unrolled 128 times made one pipeline
-    // take 1.1 s to create on lavapipe (0.02 s like this) and its compiler 40 MB more memory.
-    // Columns past N are not stored; their epilogue reads the last column's operands.
-    [[dont_unroll]] for (uint j = 0u; j < TN; ++j) {
+      // Columns past N are not stored; their epilogue reads the last column's operands.
       values[j] = epilogue(values[j], oBase + int(m) * oRow + int(min(n0 + j, N - 1u)) * oCol);
     }
-#endif
 #if VEC_OUT
     int quad = (oBase + int(m) * oRow + int(n0)) / 4;
     [[unroll]] for (uint q = 0u; q < TNV; ++q) {

@@ -116,6 +116,7 @@ enum GraphFusion {
     guard node.outputs.count == 1, graph.descriptor(node.outputs[0]) == descriptor else { return nil }
     switch node.operation {
     case .unary(let op, _):
+      guard !op.isTooLongForEpilogues else { return nil }
       return op.fusedStatement("v", into: "v")
     case .binary(let op, let a, let b):
       guard a != b, op.fusesInFloat, op != .prelu || a == current else { return nil }
@@ -213,6 +214,14 @@ enum GraphFusion {
 func glslFloatLiteral(bits: UInt32) -> String { "uintBitsToFloat(0x\(String(bits, radix: 16))u)" }
 
 extension UnaryOperator {
+  /// erf and gelu (several polynomials, branches and an exp) stay out of epilogues: a store
+  /// applies its epilogue to each element of the register tile, unrolled (128 copies in the
+  /// register-tiled matrix product), and a matmul with bias and gelu took 1.1 s and 40 MB of
+  /// compiler memory to create on lavapipe. They run as an element-wise kernel after it instead
+  /// (0.05 s). Applying the epilogue in a loop kept the code small but, with the tile then
+  /// indexed at run time, made the fused models 3-4x slower.
+  var isTooLongForEpilogues: Bool { self == .gelu || self == .erf }
+
   /// This operator on float `input` as one GLSL statement assigning `target`, with the
   /// expression of the one-operator kernel and its options as literals; nil for operators that
   /// do not compute float from float (casts, predicates).
