@@ -129,6 +129,10 @@ struct GraphPlan {
   var pendingEpilogue: Epilogue?
   /// The operation being emitted, given to its dispatches as their ``KernelDispatch/origin``.
   var origin = ""
+  /// Transposes absorbed into the matrix products that read them: such an operand has no slot
+  /// of its own, and is read from `source` with `strides` (one per dimension of the operand, in
+  /// elements of the source).
+  var stridedViews: [OperandID: (source: OperandID, strides: [Int])] = [:]
 
   static let maxKernelRank = 8
   static let maxCopyRank = 16
@@ -158,6 +162,11 @@ struct GraphPlan {
       outputSlots[name] = slot
       boundSlotBytes[slot] = ir.operands[operand].byteLength
     }
+    // Which operations read each operand, for the transposes a matrix product can absorb.
+    var readers: [OperandID: [WebNNCore.Operation]] = [:]
+    for node in ir.nodes {
+      for input in Set(node.operation.inputs) { readers[input, default: []].append(node.operation) }
+    }
     for planned in GraphFusion.plan(ir, fuse: GraphPasses.enabled) {
       let node: Node
       let epilogue: Epilogue?
@@ -175,6 +184,16 @@ struct GraphPlan {
       if case .reshape(let input) = node.operation, !outputOperands.contains(node.outputs[0]) {
         // A reshape that is not a graph output shares its input's memory.
         slotOfOperand[node.outputs[0]] = slotOfOperand[input]
+        continue
+      }
+      if GraphPasses.enabled, epilogue == nil, case .transpose(let input, let permutation) = node.operation,
+        stridedViews[input] == nil, !outputOperands.contains(node.outputs[0]),
+        let consumers = readers[node.outputs[0]],
+        consumers.allSatisfy({ if case .matmul = $0 { true } else { false } })
+      {
+        // Only matmuls read it, and a matrix product reads any strides: no copy is made.
+        let strides = contiguousStrides(ir.operands[input].shape)
+        stridedViews[node.outputs[0]] = (input, permutation.map { strides[$0] })
         continue
       }
       placeOutputs(node.outputs)

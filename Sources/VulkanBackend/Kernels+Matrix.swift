@@ -4,23 +4,22 @@ extension GraphPlan {
   mutating func emitMatmul(_ a: OperandID, _ b: OperandID, _ output: OperandID) {
     let (sa, sb, so) = (descriptor(a).shape, descriptor(b).shape, descriptor(output).shape)
     let batch = Array(so.dropLast(2))
-    let aStrides = contiguousStrides(sa)
-    let bStrides = contiguousStrides(sb)
-    // Batch strides broadcast each operand's leading dimensions to the output's.
-    let aBatch = batchStrides(sa, to: batch)
-    let bBatch = batchStrides(sb, to: batch)
+    // An absorbed transpose is read from its input through permuted strides.
+    let (aSource, aStrides) = stridedViews[a] ?? (a, contiguousStrides(sa))
+    let (bSource, bStrides) = stridedViews[b] ?? (b, contiguousStrides(sb))
     emitMatrixProduct(
-      a: a, b: b, c: nil, output: output, m: sa[sa.count - 2], n: sb[sb.count - 1], k: sa[sa.count - 1],
-      batch: batch, aBatchStrides: aBatch, bBatchStrides: bBatch,
-      aStrides: (aStrides[sa.count - 2], 1), bStrides: (bStrides[sb.count - 2], 1), cStrides: (0, 0), alpha: 1, beta: 0)
+      a: aSource, b: bSource, c: nil, output: output, m: sa[sa.count - 2], n: sb[sb.count - 1], k: sa[sa.count - 1],
+      batch: batch, aBatchStrides: batchStrides(sa, aStrides, to: batch),
+      bBatchStrides: batchStrides(sb, bStrides, to: batch),
+      aStrides: (aStrides[sa.count - 2], aStrides[sa.count - 1]),
+      bStrides: (bStrides[sb.count - 2], bStrides[sb.count - 1]), cStrides: (0, 0), alpha: 1, beta: 0)
   }
 
   /// Strides of a matrix stack's leading dimensions, broadcast to `batch` (0 where repeated).
-  private func batchStrides(_ shape: [Int], to batch: [Int]) -> [Int] {
+  private func batchStrides(_ shape: [Int], _ strides: [Int], to batch: [Int]) -> [Int] {
     let leading = Array(shape.dropLast(2))
-    let strides = Array(contiguousStrides(shape).dropLast(2))
     let padding = batch.count - leading.count
-    return Array(repeating: 0, count: padding) + zip(leading, strides).map { $0 == 1 ? 0 : $1 }
+    return Array(repeating: 0, count: padding) + zip(leading, strides.dropLast(2)).map { $0 == 1 ? 0 : $1 }
   }
 
   mutating func emitGemm(

@@ -1,23 +1,12 @@
 import Testing
 import WebNN
-
-/// SplitMix64: a small seeded generator, so that every run makes the same calls.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+import WebNNStress
 
 /// Makes random operands and option values for one builder. Operands are constants of random
 /// data (all ten data types), or, in the unbounded mode, also large operands that `expand`
 /// makes without data, operands reused from earlier calls and operands of another builder.
 final class BuilderFuzzer {
-  var rng: SeededGenerator
+  var rng: SplitMix64
   let builder: MLGraphBuilder
   let foreign: MLGraphBuilder?
   /// Small shapes and constants only: for graphs that are built and dispatched.
@@ -25,7 +14,7 @@ final class BuilderFuzzer {
   var pool: [MLOperand] = []
 
   init(seed: UInt64, builder: MLGraphBuilder, foreign: MLGraphBuilder?, small: Bool) {
-    self.rng = SeededGenerator(state: seed)
+    self.rng = SplitMix64(seed: seed)
     self.builder = builder
     self.foreign = foreign
     self.small = small

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebNN
+import WebNNStress
 
 /// The graph passes and the backend's fusion: random element-wise chains and random matrix
 /// products and convolutions with random epilogues are built with fusion on and off, and both
@@ -34,11 +35,11 @@ import WebNN
   /// checks both against the CPU reference; returns the dispatch counts (fused, unfused).
   static func check(
     seed: UInt64, inputs: [String: [Int]], tolerance: Float = 1e-4, withReference: Bool = true,
-    _ make: (MLGraphBuilder, inout SeededGenerator, [String: MLOperand]) throws -> MLOperand
+    _ make: (MLGraphBuilder, inout SplitMix64, [String: MLOperand]) throws -> MLOperand
   ) async throws -> (fused: Int, unfused: Int) {
     let context = try await sharedContext()
     var values: [String: (shape: [Int], values: [Float])] = [:]
-    var rng = SeededGenerator(state: seed)
+    var rng = SplitMix64(seed: seed)
     for (name, shape) in inputs.sorted(by: { $0.key < $1.key }) {
       values[name] = (shape, (0..<shape.reduce(1, *)).map { _ in Float.random(in: -2...2, using: &rng) })
     }
@@ -49,7 +50,7 @@ import WebNN
       let builder = MLGraphBuilder(context)
       var operands: [String: MLOperand] = [:]
       for (name, shape) in inputs { operands[name] = try builder.input(name, .init(dataType: .float32, shape: shape)) }
-      var graphRNG = SeededGenerator(state: seed &+ 1)
+      var graphRNG = SplitMix64(seed: seed &+ 1)
       let y = try make(builder, &graphRNG, operands)
       ir = try builder.graphIR(["y": y])
       let graph = try await GraphPasses.$override.withValue(fused) { try await builder.build(["y": y]) }
@@ -67,7 +68,7 @@ import WebNN
     return (counts[0], counts[1])
   }
 
-  static func constant(_ b: MLGraphBuilder, _ shape: [Int], _ rng: inout SeededGenerator, range: Float = 1) throws
+  static func constant(_ b: MLGraphBuilder, _ shape: [Int], _ rng: inout SplitMix64, range: Float = 1) throws
     -> MLOperand
   {
     try b.constant(
@@ -76,7 +77,7 @@ import WebNN
   }
 
   /// One random activation.
-  static func activation(_ b: MLGraphBuilder, _ x: MLOperand, _ rng: inout SeededGenerator) throws -> MLOperand {
+  static func activation(_ b: MLGraphBuilder, _ x: MLOperand, _ rng: inout SplitMix64) throws -> MLOperand {
     switch Int.random(in: 0..<11, using: &rng) {
     case 0: return try b.relu(x)
     case 1: return try b.clamp(x, options: .init(minValue: .double(-0.5), maxValue: .double(1.5)))
@@ -94,7 +95,7 @@ import WebNN
 
   /// A random binary operator with an operand of the same shape, a last-axis vector or a scalar.
   static func binary(
-    _ b: MLGraphBuilder, _ x: MLOperand, _ rng: inout SeededGenerator, residual: MLOperand? = nil
+    _ b: MLGraphBuilder, _ x: MLOperand, _ rng: inout SplitMix64, residual: MLOperand? = nil
   ) throws -> MLOperand {
     let other: MLOperand
     switch Int.random(in: 0..<3, using: &rng) {
@@ -198,6 +199,26 @@ import WebNN
     #expect(counts.fused == counts.unfused - 1)
   }
 
+  /// Transposes that only matmuls read cost no dispatch: the product reads their input through
+  /// permuted strides (batch dimensions moved too, as attention's head split does).
+  @Test func transposesFeedingMatmulsAreReadInPlace() async throws {
+    let counts = try await Self.check(seed: 500, inputs: ["q": [1, 6, 3, 4], "k": [1, 6, 3, 4], "w": [4, 3, 6]]) {
+      b, rng, inputs in
+      // q: [1, 6, 3, 4] -> [1, 3, 6, 4]; k: -> [1, 3, 4, 6]; scores [1, 3, 6, 6].
+      let scores = try b.matmul(
+        try b.transpose(inputs["q"]!, options: .init(permutation: [0, 2, 1, 3])),
+        try b.transpose(inputs["k"]!, options: .init(permutation: [0, 2, 3, 1])))
+      // One that moves a batch dimension ([4, 3, 6] -> [3, 6, 4]) and one of the last two
+      // dimensions of that: [3, 6, 4] x [3, 4, 6], broadcast onto the scores.
+      let w = try b.transpose(inputs["w"]!, options: .init(permutation: [1, 2, 0]))
+      let product = try b.matmul(w, try b.transpose(w, options: .init(permutation: [0, 2, 1])))
+      return try b.add(scores, product)
+    }
+    // Unfused, the three transposes that only matmuls read are copies; the fourth (of w, read
+    // by a matmul and by a transpose) is a copy either way.
+    #expect(counts.fused == counts.unfused - 3)
+  }
+
   /// A matrix product's store takes the bias add but not gelu, whose code is too long to unroll
   /// over the register tile: gelu runs as a kernel of its own, fused or not.
   @Test func geluStaysOutOfTheMatrixProductsEpilogue() async throws {
@@ -270,7 +291,7 @@ import WebNN
     let context = try await sharedContext()
     let b = MLGraphBuilder(context)
     let x = try b.input("x", .init(dataType: .float32, shape: [2, 5, 16]))
-    var rng = SeededGenerator(state: 7)
+    var rng = SplitMix64(seed: 7)
     let y = try Self.decomposedLayerNormalization(
       b, try Self.decomposedGelu(b, x), try FusionTests.constant(b, [16], &rng), try FusionTests.constant(b, [16], &rng)
     )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WebNNStress
 
 @testable import VulkanBackend
 @testable import WebNNCore
@@ -12,7 +13,7 @@ import Testing
   static func residualPlan(_ device: VulkanDevice) throws -> GraphPlan {
     let context = try ML().createContextSync()
     let b = MLGraphBuilder(context)
-    var rng = SeededGenerator(state: 11)
+    var rng = SplitMix64(seed: 11)
     func constant(_ shape: [Int]) throws -> MLOperand {
       let count = shape.reduce(1, *)
       return try b.constant(

@@ -3,6 +3,7 @@ import Testing
 import WebNN
 import WebNNFormats
 import WebNNONNX
+import WebNNStress
 
 /// ResNet-18 and MobileNetV2 test models (tools/models/make_test_models.py) and the real
 /// paraphrase-MiniLM-L3-v2 (batch 1, sequence 16) imported, run and compared with ONNX Runtime:
@@ -86,7 +87,7 @@ func onnxModelsMatchONNXRuntime() async throws {
 @Test func onnxCorruptedModelsNeverCrash() async throws {
   let context = try await sharedContext()
   let original = [UInt8](ONNXTestModels.convBatchNorm(sharedOutput: false))
-  var generator = SplitMix(state: 42)
+  var generator = SplitMix64(seed: 42)
   var rejected = 0
   for trial in 0..<2000 {
     var bytes = original
@@ -105,16 +106,4 @@ func onnxModelsMatchONNXRuntime() async throws {
     }
   }
   #expect(rejected > 0)
-}
-
-/// A seeded generator, so that a failing corruption repeats.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }

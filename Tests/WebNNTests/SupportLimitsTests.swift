@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebNN
+import WebNNStress
 
 // Every (operator, data type) that `opSupportLimits()` advertises builds and runs at the smallest
 // and the largest advertised rank of the operator's main argument, and matches a CPU reference.
@@ -229,17 +230,7 @@ private func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) {
 
 // MARK: - Deterministic inputs
 
-private struct Rng {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
+extension SplitMix64 {
   mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
   mutating func double(_ low: Double, _ high: Double) -> Double { low + (high - low) * Double(next() >> 11) / 0x1p53 }
   mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
@@ -291,7 +282,7 @@ private func poolIntegers(_ type: MLOperandDataType) -> [Int128] {
   return pool
 }
 
-private func sample(_ type: MLOperandDataType, _ domain: Domain, _ rng: inout Rng) -> Num {
+private func sample(_ type: MLOperandDataType, _ domain: Domain, _ rng: inout SplitMix64) -> Num {
   if type.isFloat {
     switch domain {
     case .general: return .f(rng.double(-4, 4))
@@ -361,14 +352,14 @@ private struct Setup {
 private final class Harness {
   let builder: MLGraphBuilder
   let limits: MLOpSupportLimits
-  var rng: Rng
+  var rng: SplitMix64
   var inputs: [(name: String, value: HostTensor)] = []
   var outputs: [(name: String, operand: MLOperand, expected: HostTensor, tolerance: Tolerance)] = []
 
   init(_ builder: MLGraphBuilder, _ limits: MLOpSupportLimits, seed: UInt64) {
     self.builder = builder
     self.limits = limits
-    self.rng = Rng(state: seed)
+    self.rng = SplitMix64(seed: seed)
   }
 
   var b: MLGraphBuilder { builder }

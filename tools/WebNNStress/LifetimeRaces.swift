@@ -92,7 +92,7 @@ public enum LifetimeRaces {
     var result = Result(target: target, call: call)
     result.bytesBefore = deviceBytes()
     let pairIndex = Target.allCases.firstIndex(of: target)! * Call.allCases.count + Call.allCases.firstIndex(of: call)!
-    var random = SplitMix(seed: UInt64(pairIndex))
+    var random = SplitMix64(seed: UInt64(pairIndex))
     let shared = target == .context ? nil : try ml.createContextSync()
     let deadline = Date().addingTimeInterval(options.secondsPerPair)
     while Date() < deadline && result.failures.isEmpty {
@@ -330,19 +330,6 @@ private final class Gate: Sendable {
 private func spin(microseconds: Int) {
   let end = DispatchTime.now().uptimeNanoseconds + UInt64(microseconds) * 1000
   while DispatchTime.now().uptimeNanoseconds < end {}
-}
-
-/// A small deterministic generator, so that a pair's delays repeat from run to run.
-private struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }
 
 extension Array where Element == Float {

@@ -3,6 +3,7 @@ import Foundation
 import WebNN
 import WebNNFormats
 import WebNNONNX
+import WebNNStress
 
 /// `webnn compare model.onnx`: imports an ONNX model, runs it here and in ONNX Runtime on the
 /// same inputs (given .npy files or seeded random values), and prints per output the largest
@@ -63,7 +64,7 @@ struct CompareCommand: AsyncParsableCommand {
     let imported = try onnx.build(into: builder, options: options)
     let graph = try await builder.build(imported.outputs)
 
-    var generator = CompareRandom(seed: seed)
+    var generator = SplitMix64(seed: seed)
     var inputs: [String: NumpyArray] = [:]
     for input in imported.inputs {
       if let array = given[input.name] {
@@ -130,11 +131,11 @@ struct CompareCommand: AsyncParsableCommand {
   /// Random values: floats uniform in [-1, 1), integers in [0, 100) (valid token ids and
   /// indices for most models), bools and inputs named like masks 0 or 1.
   static func random(
-    _ name: String, _ descriptor: MLOperandDescriptor, _ type: ONNXElementType, _ generator: inout CompareRandom
+    _ name: String, _ descriptor: MLOperandDescriptor, _ type: ONNXElementType, _ generator: inout SplitMix64
   ) throws -> NumpyArray {
     let count = descriptor.elementCount
     let high = type == .bool || name.lowercased().contains("mask") ? 2 : 100
-    func bytes<T>(_ make: (inout CompareRandom) -> T) -> [UInt8] {
+    func bytes<T>(_ make: (inout SplitMix64) -> T) -> [UInt8] {
       var values: [T] = []
       values.reserveCapacity(count)
       for _ in 0..<count { values.append(make(&generator)) }
@@ -173,18 +174,5 @@ struct CompareCommand: AsyncParsableCommand {
     guard process.terminationStatus == 0 else {
       throw ValidationError("ONNX Runtime failed (\(relative) exited with status \(process.terminationStatus))")
     }
-  }
-}
-
-/// SplitMix64: the same inputs for the same seed on every machine.
-struct CompareRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
