@@ -20,16 +20,12 @@ enum ShaderCompiler {
     private var words: [String: [UInt32]] = [:]
     private var order: [String] = []
     subscript(key: String) -> [UInt32]? { words[key] }
-    var count: Int { words.count }
 
     mutating func insert(_ value: [UInt32], for key: String) {
       if words.updateValue(value, forKey: key) == nil { order.append(key) }
       if order.count > ShaderCompiler.memoryLimit { words[order.removeFirst()] = nil }
     }
   }
-
-  /// How many kernels' SPIR-V the in-memory cache holds.
-  static var memoryCount: Int { memory.withLock { $0.count } }
 
   static var cacheDirectory: URL? {
     let environment = ProcessInfo.processInfo.environment

@@ -198,9 +198,10 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
     try checkAlive("build")
     reapFinishedRuns()
     let optimized = try GraphPasses.optimize(graph)
-    let constantBytes = optimized.operands.indices.compactMap { optimized.constantBytes($0)?.count }.reduce(0, +)
+    // The constants are summed only for the message of a failed allocation.
     let compiled = try naming(
-      "build: graph of \(optimized.nodes.count) operations with \(constantBytes) bytes of constants"
+      "build: graph of \(optimized.nodes.count) operations with "
+        + "\(optimized.operands.indices.compactMap { optimized.constantBytes($0)?.count }.reduce(0, +)) bytes of constants"
     ) { try VulkanGraph(device: device, ir: optimized) }
     graphs.withLock { map in
       map = map.filter { $0.value.graph != nil }
