@@ -3,9 +3,13 @@ import Foundation
 import WebNNCore
 
 /// A compiled graph: its constants and intermediates, one parameter block per dispatch (in one
-/// buffer), and ONE command buffer. The command buffer is recorded at the first dispatch and
-/// re-recorded only when the caller binds different tensors: descriptors are pushed into the
-/// command buffer (lavapipe has no update-after-bind), so bound buffers are part of the recording.
+/// buffer), and two run slots, each with one command buffer for the whole graph. A slot's command
+/// buffer is recorded at its first use and re-recorded only when the caller binds different
+/// tensors: descriptors are pushed into the command buffer (lavapipe has no update-after-bind),
+/// so bound buffers are part of the recording. With two slots, a dispatch made while the previous
+/// run is still executing records and submits into the other slot instead of waiting for it; the
+/// device orders the two runs (every command buffer begins with a barrier against all earlier
+/// work), so the intermediates they share and a tensor one writes and the other reads are safe.
 final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   let device: VulkanDevice
   private let inputSlots: [String: Int]
@@ -20,28 +24,26 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   private var ownedBuffers: [VulkanBuffer]
   /// The plan behind ``ownedRegions``, for statistics.
   private let memory: GraphMemoryPlan
-  private let commandBuffer: VkCommandBuffer
-  private let fence: VkFence
+  /// The per-run state: ``runStateCount`` recordings, each with its fence.
+  private let runStates: [RunState]
+  /// How many runs were submitted; orders the slots' runs, oldest first.
+  private var submissions: UInt64 = 0
+  /// How often a dispatch found every slot busy and waited for the oldest run.
+  private var hostWaits = 0
   private let lock = NSLock()
-  private var inFlight = false
-  /// The tensors bound to the run in flight: they must outlive it even if the caller lets go.
-  private var boundTensors: [VulkanTensor] = []
-  /// Their buffers by slot, for the guard-region check.
-  private var boundBuffers: [Int: BufferRegion] = [:]
-  /// Buffer ids of the input and output slots the command buffer was recorded with.
-  private var recordedWith: [Int: UInt64]?
   private var destroyed = false
   /// Set by a destroy that found a run in flight: the graph keeps itself until the run ends,
   /// then frees its device objects (``finishRunLocked()``), so destroy never waits for the device.
   private var keepAlive: VulkanGraph?
-  /// How often the command buffer was recorded (the first dispatch and each change of tensors).
+  /// How often a command buffer was recorded (each slot's first use and each change of tensors).
   private(set) var recordCount = 0
+  /// Run slots per graph: two let a dispatch be recorded and submitted while the previous run
+  /// executes; more would only queue more work behind the same device.
+  static let runStateCount = 2
   /// Distinct pipelines (shader and defines) the graph's dispatches use.
   let pipelineVariants: Int
   /// The shader of each dispatch, in order.
   var shaders: [String] { dispatches.map(\.kernel.shader) }
-  /// Two timestamps per dispatch when the graph was built with profiling on.
-  private let queryPool: VkQueryPool?
 
   init(device: VulkanDevice, ir: GraphIR) throws {
     self.device = device
@@ -128,29 +130,18 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     pipelineVariants = Set(dispatches.map(\.kernel.key)).count
     // A failure past this point gives the pipelines back and frees what was made; a throwing
     // initializer runs no deinit (the buffers above free themselves).
-    var (made, madeFence): (VkCommandBuffer?, VkFence?) = (nil, nil)
+    var states: [RunState] = []
     do {
-      made = try device.allocateCommandBuffer()
-      madeFence = try device.makeFence()
-      if KernelProfile.isEnabled && device.info.properties.limits.timestampComputeAndGraphics != 0 {
-        var info = VkQueryPoolCreateInfo()
-        info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO
-        info.queryType = VK_QUERY_TYPE_TIMESTAMP
-        info.queryCount = UInt32(max(2 * dispatches.count, 1))
-        var pool: VkQueryPool?
-        try vkCheck(vkCreateQueryPool(device.handle, &info, nil, &pool), "vkCreateQueryPool")
-        queryPool = pool
-      } else {
-        queryPool = nil
+      let profiled = KernelProfile.isEnabled && device.info.properties.limits.timestampComputeAndGraphics != 0
+      for _ in 0..<Self.runStateCount {
+        states.append(try RunState(device: device, timestamps: profiled ? 2 * dispatches.count : 0))
       }
     } catch {
-      if let made { device.freeCommandBuffer(made) }
-      if let madeFence { vkDestroyFence(device.handle, madeFence, nil) }
+      for state in states { state.free(device) }
       device.pipelines.release(dispatches.map(\.kernel))
       throw error
     }
-    commandBuffer = made!
-    fence = madeFence!
+    runStates = states
   }
 
   /// Writes constants into a weight buffer: directly where it is host-visible, otherwise
@@ -169,9 +160,9 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     }
   }
 
-  /// Adds the last run's dispatch times to ``KernelProfile``.
-  private func collectProfile() {
-    guard let queryPool, !dispatches.isEmpty else { return }
+  /// Adds the dispatch times of the run that just finished in `state` to ``KernelProfile``.
+  private func collectProfile(_ state: RunState) {
+    guard let queryPool = state.queryPool, !dispatches.isEmpty else { return }
     var stamps = [UInt64](repeating: 0, count: 2 * dispatches.count)
     let result = stamps.withUnsafeMutableBytes {
       vkGetQueryPoolResults(
@@ -189,15 +180,17 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     }
   }
 
-  /// Records every dispatch with the given buffers for the input and output slots.
-  private func record(bound: [Int: BufferRegion]) throws {
+  /// Records every dispatch into `state`'s command buffer, with the given buffers for the input
+  /// and output slots.
+  private func record(_ state: RunState, bound: [Int: BufferRegion]) throws {
+    let (commandBuffer, queryPool) = (state.commandBuffer, state.queryPool)
     try vkCheck(vkResetCommandBuffer(commandBuffer, 0), "vkResetCommandBuffer")
     var begin = VkCommandBufferBeginInfo()
     begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
     try vkCheck(vkBeginCommandBuffer(commandBuffer, &begin), "vkBeginCommandBuffer")
     // Earlier submissions (other graphs, tensor writes) and host writes come first.
     memoryBarrier(
-      from: VK_PIPELINE_STAGE_ALL_COMMANDS_BIT.rawValue | VK_PIPELINE_STAGE_HOST_BIT.rawValue,
+      commandBuffer, from: VK_PIPELINE_STAGE_ALL_COMMANDS_BIT.rawValue | VK_PIPELINE_STAGE_HOST_BIT.rawValue,
       VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue | VK_ACCESS_HOST_WRITE_BIT.rawValue,
       to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue,
       VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
@@ -226,7 +219,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
         || writeRegions.contains { w in written.contains { $0.overlaps(w) } || read.contains { $0.overlaps(w) } }
       if hazard {
         memoryBarrier(
-          from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
+          commandBuffer, from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
           to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue,
           VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
         written.removeAll()
@@ -285,7 +278,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       }
     }
     memoryBarrier(
-      from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
+      commandBuffer, from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
       to: VK_PIPELINE_STAGE_HOST_BIT.rawValue | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue
         | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue,
       VK_ACCESS_HOST_READ_BIT.rawValue | VK_ACCESS_TRANSFER_READ_BIT.rawValue | VK_ACCESS_SHADER_READ_BIT.rawValue)
@@ -294,7 +287,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   }
 
   private func memoryBarrier(
-    from sourceStage: UInt32, _ sourceAccess: UInt32, to destinationStage: UInt32, _ destinationAccess: UInt32
+    _ commandBuffer: VkCommandBuffer, from sourceStage: UInt32, _ sourceAccess: UInt32, to destinationStage: UInt32,
+    _ destinationAccess: UInt32
   ) {
     var barrier = VkMemoryBarrier()
     barrier.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
@@ -303,68 +297,99 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     vkCmdPipelineBarrier(commandBuffer, sourceStage, destinationStage, 0, 1, &barrier, 0, nil, 0, nil)
   }
 
-  /// Waits for the previous run, re-records if the caller's tensors changed, and submits.
+  /// Records (if the caller's tensors changed) and submits a run. It waits only when every run
+  /// state is busy, for the oldest run; the device orders this run after the earlier ones.
   func run(inputs: [String: VulkanTensor], outputs: [String: VulkanTensor]) throws {
     try lock.withLock {
       guard !destroyed else { throw MLError(.invalidStateError, "dispatch: the graph was destroyed") }
-      try waitLocked()
       var bound: [Int: BufferRegion] = [:]
       for (name, slot) in inputSlots { bound[slot] = BufferRegion(whole: inputs[name]!.buffer) }
       for (name, slot) in outputSlots { bound[slot] = BufferRegion(whole: outputs[name]!.buffer) }
       let identity = bound.mapValues(\.buffer.id)
-      if recordedWith != identity {
-        recordedWith = nil
-        try device.recording { try record(bound: bound) }
-        recordedWith = identity
+      try finishSignalledRunsLocked()
+      let state = try idleStateLocked(recordedWith: identity)
+      if state.recordedWith != identity {
+        state.recordedWith = nil
+        try device.recording { try record(state, bound: bound) }
+        state.recordedWith = identity
       }
-      vkResetFences(device.handle, 1, [fence])
-      try device.submit(commandBuffer, fence: fence)
-      inFlight = true
-      boundTensors = Array(inputs.values) + Array(outputs.values)
-      for tensor in boundTensors { tensor.runQueued() }
-      boundBuffers = bound
+      vkResetFences(device.handle, 1, [state.fence])
+      try device.submit(state.commandBuffer, fence: state.fence)
+      submissions += 1
+      state.submission = submissions
+      state.inFlight = true
+      state.boundTensors = Array(inputs.values) + Array(outputs.values)
+      for tensor in state.boundTensors { tensor.runQueued() }
+      state.boundBuffers = bound
+    }
+  }
+
+  /// An idle run state, preferring one already recorded with `identity`, then the one used
+  /// least recently; with none idle, waits for the oldest run in flight.
+  private func idleStateLocked(recordedWith identity: [Int: UInt64]) throws -> RunState {
+    let idle = runStates.filter { !$0.inFlight }
+    if let state = idle.first(where: { $0.recordedWith == identity }) ?? idle.min(by: { $0.submission < $1.submission })
+    {
+      return state
+    }
+    let oldest = runStates.min { $0.submission < $1.submission }!
+    hostWaits += 1
+    try device.wait(oldest.fence)
+    try finishRunLocked(oldest)
+    return oldest
+  }
+
+  /// The runs in flight, oldest first.
+  private var runsInFlight: [RunState] {
+    runStates.filter(\.inFlight).sorted { $0.submission < $1.submission }
+  }
+
+  /// Finishes, without waiting, every run whose fence has signalled.
+  private func finishSignalledRunsLocked() throws {
+    for state in runsInFlight where vkGetFenceStatus(device.handle, state.fence) == VK_SUCCESS {
+      try finishRunLocked(state)
     }
   }
 
   private func waitLocked() throws {
-    if inFlight {
-      try device.wait(fence)
-      try finishRunLocked()
+    for state in runsInFlight {
+      try device.wait(state.fence)
+      try finishRunLocked(state)
     }
   }
 
-  /// After the fence of the run in flight has signalled: checks the guards, lets go of the
-  /// bound tensors (freeing those destroyed meanwhile), and frees the graph if it was destroyed.
-  private func finishRunLocked() throws {
-    inFlight = false
+  /// After `state`'s fence has signalled: checks the guards, lets go of the tensors its run
+  /// bound (freeing those destroyed meanwhile), and frees the graph if it was destroyed and
+  /// nothing else is in flight.
+  private func finishRunLocked(_ state: RunState) throws {
+    state.inFlight = false
+    let bound = state.boundBuffers
     defer {
-      for tensor in boundTensors { tensor.runFinished() }
-      boundTensors = []
-      boundBuffers = [:]
-      if destroyed { freeLocked() }
+      for tensor in state.boundTensors { tensor.runFinished() }
+      state.boundTensors = []
+      state.boundBuffers = [:]
+      if destroyed && !runStates.contains(where: \.inFlight) { freeLocked() }
     }
-    if VulkanBuffer.guardRegions { try checkGuards() }
-    collectProfile()
+    if VulkanBuffer.guardRegions { try checkGuards(bound: bound) }
+    collectProfile(state)
   }
 
-  /// Finishes the run in flight if its fence has signalled, without waiting; answers whether a
-  /// run is still in flight. The backend calls it on its way through every call, so that
-  /// memory a destroy left to a run is freed soon after the run ends.
+  /// Finishes the runs whose fences have signalled, without waiting; answers whether a run is
+  /// still in flight. The backend calls it on its way through every call, so that memory a
+  /// destroy left to a run is freed soon after the run ends.
   @discardableResult
   func poll() -> Bool {
     lock.withLock {
-      guard inFlight else { return false }
-      guard vkGetFenceStatus(device.handle, fence) == VK_SUCCESS else { return true }
-      try? finishRunLocked()
-      return false
+      try? finishSignalledRunsLocked()
+      return runStates.contains(where: \.inFlight)
     }
   }
 
   /// With `WEBNN_GUARD=1`: reports every buffer of the finished run whose guard region was
   /// written, naming the kernels that write that slot, as a validation message (which fails the
   /// tests and tools like any other).
-  private func checkGuards() throws {
-    let regions = ownedRegions.merging(boundBuffers) { owned, _ in owned }
+  private func checkGuards(bound: [Int: BufferRegion]) throws {
+    let regions = ownedRegions.merging(bound) { owned, _ in owned }
     for (slot, region) in regions.sorted(by: { $0.key < $1.key }) where try !region.guardIntact() {
       let writers = Set(dispatches.filter { $0.writes.contains(slot) }.map(\.kernel.profileName)).sorted()
       VulkanValidation.record(
@@ -379,6 +404,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     lock.withLock {
       [
         "dispatches": dispatches.count, "pipelines": pipelineVariants, "recordings": recordCount,
+        "hostWaits": hostWaits,
         "arenaBytes": memory.arenaBytes, "intermediateBytes": memory.intermediateBytes,
         "weightBytes": memory.weightBufferSizes.reduce(0, +),
       ]
@@ -394,7 +420,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     lock.withLock {
       guard !destroyed else { return }
       destroyed = true
-      if inFlight {
+      if runStates.contains(where: \.inFlight) {
         keepAlive = self
       } else {
         freeLocked()
@@ -408,9 +434,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     guard !freed else { return }
     freed = true
     keepAlive = nil
-    device.freeCommandBuffer(commandBuffer)
-    vkDestroyFence(device.handle, fence, nil)
-    if let queryPool { vkDestroyQueryPool(device.handle, queryPool, nil) }
+    for state in runStates { state.free(device) }
     for buffer in ownedBuffers { buffer.destroy() }
     ownedBuffers = []
     ownedRegions = [:]
@@ -421,11 +445,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   deinit {
     // Nothing else holds the graph, so nothing else waits on its fence: a run still in flight
     // (its caller let go of graph and context without destroying them) is waited for here.
-    if inFlight {
-      try? device.wait(fence)
-      try? finishRunLocked()
-    }
     destroyed = true
+    try? waitLocked()
     freeLocked()
   }
 }
@@ -472,5 +493,58 @@ final class VulkanTensor: MLBackendTensor, @unchecked Sendable {
     guard s.destroyRequested, s.runs == 0, !s.freed else { return false }
     s.freed = true
     return true
+  }
+}
+
+/// One of a graph's run states: a command buffer recorded for one set of bound tensors, the
+/// fence of its last submission, and what that run holds on to until it finishes. Used under
+/// the graph's lock.
+private final class RunState {
+  let commandBuffer: VkCommandBuffer
+  let fence: VkFence
+  /// Two timestamps per dispatch when the graph was built with profiling on.
+  let queryPool: VkQueryPool?
+  var inFlight = false
+  /// The graph's submission count when this state was last submitted (0: never).
+  var submission: UInt64 = 0
+  /// Buffer ids of the input and output slots the command buffer was recorded with.
+  var recordedWith: [Int: UInt64]?
+  /// The tensors bound to the run in flight: they must outlive it even if the caller lets go.
+  var boundTensors: [VulkanTensor] = []
+  /// Their buffers by slot, for the guard-region check.
+  var boundBuffers: [Int: BufferRegion] = [:]
+
+  /// `timestamps` > 0 adds a query pool of that many timestamps.
+  init(device: VulkanDevice, timestamps: Int) throws {
+    commandBuffer = try device.allocateCommandBuffer()
+    do {
+      fence = try device.makeFence()
+    } catch {
+      device.freeCommandBuffer(commandBuffer)
+      throw error
+    }
+    guard timestamps > 0 else {
+      queryPool = nil
+      return
+    }
+    var info = VkQueryPoolCreateInfo()
+    info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO
+    info.queryType = VK_QUERY_TYPE_TIMESTAMP
+    info.queryCount = UInt32(timestamps)
+    var pool: VkQueryPool?
+    do {
+      try vkCheck(vkCreateQueryPool(device.handle, &info, nil, &pool), "vkCreateQueryPool")
+    } catch {
+      vkDestroyFence(device.handle, fence, nil)
+      device.freeCommandBuffer(commandBuffer)
+      throw error
+    }
+    queryPool = pool
+  }
+
+  func free(_ device: VulkanDevice) {
+    device.freeCommandBuffer(commandBuffer)
+    vkDestroyFence(device.handle, fence, nil)
+    if let queryPool { vkDestroyQueryPool(device.handle, queryPool, nil) }
   }
 }
