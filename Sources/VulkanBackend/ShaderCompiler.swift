@@ -145,6 +145,20 @@ enum ShaderCompiler {
     }
   }
 
+  /// ``compileCount`` at the last ``returnFreedMemory()``.
+  private static let compileCountAtLastTrim = Atomic(0)
+
+  /// Gives the heap memory that compiling left free back to the system, if anything was
+  /// compiled since the last call. shaderc allocates and frees tens of megabytes while it
+  /// compiles a graph's kernels; glibc keeps those pages (in several arenas, when graphs are
+  /// built on several threads), so a process's first build would otherwise carry them to its
+  /// peak resident memory. Called once per graph build.
+  static func returnFreedMemory() {
+    let count = compileCount.load(ordering: .relaxed)
+    guard compileCountAtLastTrim.exchange(count, ordering: .relaxed) != count else { return }
+    malloc_trim(0)
+  }
+
   /// 64-bit FNV-1a as 16 hex digits: a stable cache key.
   static func fnv1a(_ text: String) -> String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325

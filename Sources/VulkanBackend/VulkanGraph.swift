@@ -127,6 +127,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     }
     pipelines = acquired
     device.pipelines.saveDriverCache()
+    ShaderCompiler.returnFreedMemory()
     pipelineVariants = Set(dispatches.map(\.kernel.key)).count
     // A failure past this point gives the pipelines back and frees what was made; a throwing
     // initializer runs no deinit (the buffers above free themselves).
