@@ -199,6 +199,7 @@ final class VulkanDevice: @unchecked Sendable {
     chain.vulkan12.shaderInt8 = info.vulkan12.shaderInt8
     chain.vulkan12.shaderFloat16 = info.vulkan12.shaderFloat16
     chain.vulkan12.scalarBlockLayout = info.vulkan12.scalarBlockLayout
+    chain.vulkan12.timelineSemaphore = info.vulkan12.timelineSemaphore
     chain.core.shaderInt64 = 1
     chain.core.shaderInt16 = info.features.shaderInt16
 
@@ -268,8 +269,56 @@ final class VulkanDevice: @unchecked Sendable {
       throw error
     }
     commandPool = pool!
+    progress = info.vulkan12.timelineSemaphore != 0 ? Self.makeTimelineSemaphore(handle) : nil
 
     pipelines.device = self
+  }
+
+  /// A timeline semaphore that every submission advances by one, or nil where the device has
+  /// none (or could not make one: then waits go through fences alone).
+  private static func makeTimelineSemaphore(_ device: VkDevice) -> VkSemaphore? {
+    var type = VkSemaphoreTypeCreateInfo()
+    type.sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO
+    type.semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE
+    type.initialValue = 0
+    return withUnsafePointer(to: &type) { typePointer in
+      var info = VkSemaphoreCreateInfo()
+      info.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO
+      info.pNext = UnsafeRawPointer(typePointer)
+      var semaphore: VkSemaphore?
+      return vkCreateSemaphore(device, &info, nil, &semaphore) == VK_SUCCESS ? semaphore : nil
+    }
+  }
+
+  /// The device's progress: every submission signals the next value when it completes, so
+  /// "everything submitted so far has finished" is one value to wait for (``ProgressWaiter``).
+  let progress: VkSemaphore?
+  /// The value the last submission signals (guarded by ``lock``).
+  private var submittedValue: UInt64 = 0
+
+  /// The value that marks everything submitted so far as finished.
+  var lastSubmittedValue: UInt64 { lock.withLock { submittedValue } }
+
+  /// Waits up to `timeout` nanoseconds for ``progress`` to reach `value`; answers the value it
+  /// has reached, or throws (a lost device).
+  func waitForProgress(_ value: UInt64, timeout: UInt64) throws -> UInt64 {
+    guard let progress else { return value }
+    var semaphore: VkSemaphore? = progress
+    var target = value
+    let result = withUnsafePointer(to: &semaphore) { semaphores in
+      withUnsafePointer(to: &target) { values in
+        var info = VkSemaphoreWaitInfo()
+        info.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO
+        info.semaphoreCount = 1
+        info.pSemaphores = semaphores
+        info.pValues = values
+        return vkWaitSemaphores(handle, &info, timeout)
+      }
+    }
+    if result != VK_TIMEOUT { try vkCheck(result, "vkWaitSemaphores") }
+    var reached: UInt64 = 0
+    try vkCheck(vkGetSemaphoreCounterValue(handle, progress, &reached), "vkGetSemaphoreCounterValue")
+    return reached
   }
 
   /// The largest buffer a tensor may use.
@@ -307,14 +356,35 @@ final class VulkanDevice: @unchecked Sendable {
   }
 
   /// Submits one command buffer, signalling `fence`.
+  /// Submits one command buffer, signalling `fence` and the next value of ``progress``.
   func submit(_ commandBuffer: VkCommandBuffer, fence: VkFence) throws {
     var buffer: VkCommandBuffer? = commandBuffer
-    try withUnsafePointer(to: &buffer) { pointer in
-      var submit = VkSubmitInfo()
-      submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO
-      submit.commandBufferCount = 1
-      submit.pCommandBuffers = pointer
-      try lock.withLock { try vkCheck(vkQueueSubmit(queue, 1, &submit, fence), "vkQueueSubmit") }
+    var semaphore: VkSemaphore? = progress
+    try lock.withLock {
+      var value = submittedValue + 1
+      try withUnsafePointer(to: &buffer) { buffers in
+        try withUnsafePointer(to: &semaphore) { semaphores in
+          try withUnsafePointer(to: &value) { values in
+            var timeline = VkTimelineSemaphoreSubmitInfo()
+            timeline.sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO
+            timeline.signalSemaphoreValueCount = 1
+            timeline.pSignalSemaphoreValues = values
+            try withUnsafePointer(to: &timeline) { timelinePointer in
+              var submit = VkSubmitInfo()
+              submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO
+              submit.commandBufferCount = 1
+              submit.pCommandBuffers = buffers
+              if progress != nil {
+                submit.pNext = UnsafeRawPointer(timelinePointer)
+                submit.signalSemaphoreCount = 1
+                submit.pSignalSemaphores = semaphores
+              }
+              try vkCheck(vkQueueSubmit(queue, 1, &submit, fence), "vkQueueSubmit")
+            }
+          }
+        }
+      }
+      if progress != nil { submittedValue = value }
     }
   }
 
@@ -343,6 +413,7 @@ final class VulkanDevice: @unchecked Sendable {
 
   deinit {
     vkDeviceWaitIdle(handle)
+    if let progress { vkDestroySemaphore(handle, progress, nil) }
     pipelines.destroyAll()
     vkDestroyCommandPool(handle, commandPool, nil)
     vkDestroyDevice(handle, nil)

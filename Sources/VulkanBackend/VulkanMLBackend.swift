@@ -127,11 +127,14 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
   let capabilities: MLBackendCapabilities
   private let graphs = Locked<[ObjectIdentifier: WeakGraph]>([:])
   private let destroyed = Locked(false)
+  /// Waits for the device for async reads (``whenQueuedWorkFinishes(_:)``).
+  private let waiter: ProgressWaiter
 
   struct WeakGraph { weak var graph: VulkanGraph? }
 
   init(device: VulkanDevice) {
     self.device = device
+    waiter = ProgressWaiter(device: device)
     // int4/uint4 (packed) are constants and (de)quantization operands only; the operator table
     // keeps them away from every other operator.
     var types: Set<MLOperandDataType> = [
@@ -219,14 +222,25 @@ final class VulkanMLBackend: MLBackend, @unchecked Sendable {
       inputs: inputs.mapValues { $0 as! VulkanTensor }, outputs: outputs.mapValues { $0 as! VulkanTensor })
   }
 
+  /// Runs `body` on the context's waiter thread once every submission made so far has
+  /// finished (at once, on a Dispatch thread, without a timeline semaphore).
+  func whenQueuedWorkFinishes(_ body: @escaping @Sendable () -> Void) {
+    waiter.notify(after: device.lastSubmittedValue, body)
+  }
+
   /// Refuses later calls and returns without waiting: the runs still in flight are waited for
   /// on a thread of their own, which frees what the context's destroy left to them.
   func destroy() {
     destroyed.withLock { $0 = true }
+    waiter.stop()
     let running = liveGraphs.filter { $0.poll() }
     guard !running.isEmpty else { return }
     Thread.detachNewThread {
       for graph in running { try? graph.wait() }
     }
+  }
+
+  deinit {
+    waiter.stop()
   }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What a backend tells the API about its device: used for `opSupportLimits()` and validation.
 public struct MLBackendCapabilities: Sendable {
   /// Human-readable device name, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)".
@@ -72,6 +74,18 @@ public protocol MLBackend: AnyObject, Sendable {
     outputs: [String: any MLBackendTensor]) throws
   /// Releases the device; later calls fail.
   func destroy()
+  /// Runs `body` once the work queued before this call has finished, without blocking the
+  /// caller: the async ``MLContext/readTensor(_:)`` waits with it, so that pending reads hold
+  /// no thread. By default `body` runs at once on a Dispatch thread (the read that follows
+  /// then waits there).
+  func whenQueuedWorkFinishes(_ body: @escaping @Sendable () -> Void)
+}
+
+extension MLBackend {
+  /// Runs `body` at once on a Dispatch thread.
+  public func whenQueuedWorkFinishes(_ body: @escaping @Sendable () -> Void) {
+    DispatchQueue.global().async(execute: body)
+  }
 }
 
 /// What a backend throws, from any call, when its device is gone (a GPU reset, a driver crash):

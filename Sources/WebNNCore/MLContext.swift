@@ -237,6 +237,9 @@ public final class MLContext: Sendable {
   ///   another context or was destroyed.
   public func readTensor(_ tensor: MLTensor) async throws -> [UInt8] {
     try checkReadable(tensor)
+    // The device is waited for by the backend's own waiter, which holds no thread per call;
+    // the copy then runs on a Dispatch thread (and waits there for any work queued meanwhile).
+    await withCheckedContinuation { continuation in backend.whenQueuedWorkFinishes { continuation.resume() } }
     return try await offloaded { try self.readTensorSync(tensor) }
   }
 

@@ -87,4 +87,49 @@ import WebNNCore
     #expect(failures.withLock { $0 } == [])
     expectNoValidationMessages()
   }
+
+  /// A hundred reads pending on a long run hold no thread each: the context's waiter thread
+  /// waits for the device, and each read resumes once the run has finished. Reads that each
+  /// blocked a Dispatch thread in vkWaitForFences would take every thread Dispatch has (on
+  /// Linux it adds none for blocked ones), so other work queued meanwhile, such as a graph
+  /// build, would wait for the run; here it runs while the run is still going.
+  @Test func pendingReadsHoldNoThreads() async throws {
+    let context = try await ML().createContext()
+    defer { context.destroy() }
+    let n = 512
+    let builder = MLGraphBuilder(context)
+    var y = try builder.input("x", .init(dataType: .float32, shape: [n, n]))
+    // Sixteen chained products with 1/n (hundreds of milliseconds on lavapipe, far less on a
+    // GPU, where the check below still holds); x of ones stays ones.
+    let w = try builder.constant(
+      .init(dataType: .float32, shape: [n, n]), [Float](repeating: 1 / Float(n), count: n * n))
+    for _ in 0..<16 { y = try builder.matmul(y, w) }
+    let graph = try builder.buildSync(["y": y])
+    let input = try context.createTensorSync(.init(dataType: .float32, shape: [n, n], writable: true))
+    let output = try context.createTensorSync(.init(dataType: .float32, shape: [n, n], readable: true))
+    try context.writeTensor(input, [Float](repeating: 1, count: n * n))
+    _ = try await context.readTensor(output)
+    let clock = ContinuousClock()
+    let firstRead = Locked<ContinuousClock.Instant?>(nil)
+    try context.dispatch(graph, inputs: ["x": input], outputs: ["y": output])
+    let probe: ContinuousClock.Instant = try await withThrowingTaskGroup(of: Void.self) { group in
+      for _ in 0..<100 {
+        group.addTask {
+          let values = try await context.readTensor(output, as: Float.self)
+          firstRead.withLock { $0 = $0 ?? clock.now }
+          #expect(values.allSatisfy { abs($0 - 1) < 1e-4 })
+        }
+      }
+      try await Task.sleep(for: .milliseconds(20))
+      // Work for a Dispatch thread, queued while the reads are pending.
+      let probe = await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: clock.now) }
+      }
+      try await group.waitForAll()
+      return probe
+    }
+    let read = try #require(firstRead.withLock { $0 })
+    #expect(probe < read, "work queued on Dispatch waited for the run the reads were waiting for")
+    expectNoValidationMessages()
+  }
 }
