@@ -130,8 +130,21 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
     case sharedMemoryTiled = "shared-memory-tiled"
   }
 
+  /// When conv2d 3x3 at stride 1 runs as Winograd F(2x2, 3x3) (`WEBNN_WINOGRAD`).
+  public enum Winograd: String, Sendable {
+    /// On layers where it measured faster (``GraphPlan/winogradPays``): the default.
+    case wherePays = "where it pays"
+    /// Never (`WEBNN_WINOGRAD=0`).
+    case off
+    /// On every eligible conv2d (constant float32 3x3 filter, stride and dilation 1, one
+    /// group), whatever its size (`WEBNN_WINOGRAD=always`): for tests.
+    case always
+  }
+
   /// The matrix-product kernel.
   public var matrixProduct: MatrixProduct
+  /// Where Winograd convolutions are used.
+  public var winograd: Winograd
   /// Lanes per workgroup of the one-row-per-workgroup kernels (softmax, normalizations,
   /// reductions), or nil where the device lacks subgroup arithmetic (one invocation per row).
   public var rowLanes: Int?
@@ -145,6 +158,12 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
       default: profile.type == .cpu
       }
     matrixProduct = cpu ? .registerTiled : .sharedMemoryTiled
+    winograd =
+      switch environment["WEBNN_WINOGRAD"]?.lowercased() {
+      case "0", "off": .off
+      case "always": .always
+      default: .wherePays
+      }
     if profile.subgroupArithmetic {
       // A CPU device runs a workgroup on one thread, so one subgroup per row is all it can use;
       // a GPU gets several subgroups per row, combined through shared memory.
@@ -157,6 +176,7 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
 
   /// For example "matrix products register-tiled, rows 8 lanes".
   public var description: String {
-    "matrix products \(matrixProduct.rawValue), rows \(rowLanes.map { "\($0) lanes" } ?? "one invocation each")"
+    "matrix products \(matrixProduct.rawValue), rows \(rowLanes.map { "\($0) lanes" } ?? "one invocation each"), "
+      + "winograd \(winograd.rawValue)"
   }
 }

@@ -119,6 +119,8 @@ struct GraphPlan {
   /// Byte size of each slot that the graph allocates itself (constants and intermediates).
   var ownedSlots: [Int: Int] = [:]
   var constantData: [Int: MLConstantBytes] = [:]
+  /// Bytes of the constants the plan made itself (``scratchSlot(byteLength:contents:)``).
+  var hostMadeConstantBytes = 0
   var inputSlots: [String: Int] = [:]
   var outputSlots: [String: Int] = [:]
   /// Byte size of each input and output slot (bound at dispatch time).
@@ -142,7 +144,7 @@ struct GraphPlan {
   /// four tensors of its own, leaving bindings 5-8 to the epilogue's operands.
   static let epilogueShaders: Set<String> = [
     "gemm_register_tiled.comp", "gemm_shared_tiled.comp", "conv2d.comp", "conv_transpose2d.comp",
-    "conv2d_direct_tiled.comp", "depthwise_conv2d.comp",
+    "conv2d_direct_tiled.comp", "depthwise_conv2d.comp", "winograd_output.comp",
   ]
 
   init(_ ir: GraphIR, hasFloat16Arithmetic: Bool, selection: KernelSelection) throws {
@@ -242,7 +244,10 @@ struct GraphPlan {
   mutating func scratchSlot(byteLength: Int, contents: [UInt8]? = nil) -> Int {
     let slot = newSlot()
     ownedSlots[slot] = byteLength
-    if let contents { constantData[slot] = MLConstantBytes(contents) }
+    if let contents {
+      constantData[slot] = MLConstantBytes(contents)
+      hostMadeConstantBytes += contents.count
+    }
     return slot
   }
 

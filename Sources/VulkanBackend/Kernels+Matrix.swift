@@ -80,6 +80,10 @@ extension GraphPlan {
       case .ohwi: [0, 3, 1, 2]
       case .ihwo: [3, 0, 1, 2]
       }
+    if usesWinograd(input, filter, window, groups, inputLayout, filterAxes: axes, output) {
+      emitWinogradConv2d(input, filter, bias, window, inputLayout, filterAxes: axes, output)
+      return
+    }
     if !usesDirectTiledConvolution(input, filter, window, groups, inputLayout, filterAxes: axes, output),
       convolutionUsesMatrixProduct(input, groups: groups, inputLayout)
     {

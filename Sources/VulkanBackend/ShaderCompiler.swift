@@ -152,10 +152,11 @@ enum ShaderCompiler {
   /// compiled since the last call. shaderc allocates and frees tens of megabytes while it
   /// compiles a graph's kernels; glibc keeps those pages (in several arenas, when graphs are
   /// built on several threads), so a process's first build would otherwise carry them to its
-  /// peak resident memory. Called once per graph build.
-  static func returnFreedMemory() {
+  /// peak resident memory. Called once per graph build; `force` also when nothing was
+  /// compiled (a build that made and freed megabytes of its own, such as transformed weights).
+  static func returnFreedMemory(force: Bool = false) {
     let count = compileCount.load(ordering: .relaxed)
-    guard compileCountAtLastTrim.exchange(count, ordering: .relaxed) != count else { return }
+    guard compileCountAtLastTrim.exchange(count, ordering: .relaxed) != count || force else { return }
     malloc_trim(0)
   }
 

@@ -47,7 +47,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
 
   init(device: VulkanDevice, ir: GraphIR) throws {
     self.device = device
-    let plan = try GraphPlan(
+    var plan = try GraphPlan(
       ir, hasFloat16Arithmetic: device.info.vulkan12.shaderFloat16 != 0, selection: device.selection)
     inputSlots = plan.inputSlots
     outputSlots = plan.outputSlots
@@ -99,6 +99,10 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
           memory.placements[slot].flatMap { $0.pool == .weights(index) ? ($0.offset, bytes) : nil }
         }, into: buffer)
     }
+    // The device holds the constants now; weights the plan made on the host (Winograd's
+    // transformed filters) go with it.
+    let madeWeights = plan.hostMadeConstantBytes > 0
+    plan.constantData = [:]
 
     // Parameter blocks at the device's uniform-buffer offset alignment; the last block is
     // followed by a whole block's worth of bytes, as the shaders declare one.
@@ -127,7 +131,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
     }
     pipelines = acquired
     device.pipelines.saveDriverCache()
-    ShaderCompiler.returnFreedMemory()
+    ShaderCompiler.returnFreedMemory(force: madeWeights)
     pipelineVariants = Set(dispatches.map(\.kernel.key)).count
     // A failure past this point gives the pipelines back and frees what was made; a throwing
     // initializer runs no deinit (the buffers above free themselves).

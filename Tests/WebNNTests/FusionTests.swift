@@ -184,6 +184,47 @@ import WebNNStress
     }
   }
 
+  /// conv2d 3x3 at stride 1 with 128 to 256 channels runs as Winograd F(2x2, 3x3) (three
+  /// dispatches: input transform, batched product, output transform with the epilogue): both
+  /// layouts, filter layouts, ragged output tiles, asymmetric padding, batches, with and
+  /// without bias, checked against the CPU reference.
+  @Test func winogradConvolutionsAgree() async throws {
+    let cases:
+      [(
+        n: Int, c: Int, o: Int, h: Int, w: Int, pad: [Int], nhwc: Bool, filter: MLConv2dFilterOperandLayout, bias: Bool
+      )] =
+        [
+          (1, 128, 128, 16, 16, [1, 1, 1, 1], false, .oihw, true),
+          (2, 128, 136, 15, 17, [1, 1, 1, 1], false, .ohwi, false),
+          (1, 132, 128, 15, 15, [0, 1, 2, 0], true, .hwio, true),
+          (1, 128, 144, 18, 16, [0, 0, 0, 0], true, .ihwo, true),
+        ]
+    for (index, c) in cases.enumerated() {
+      let seed = UInt64(250 + index)
+      let (oh, ow) = (c.h + c.pad[0] + c.pad[1] - 2, c.w + c.pad[2] + c.pad[3] - 2)
+      let image = { (channels: Int, h: Int, w: Int) in c.nhwc ? [c.n, h, w, channels] : [c.n, channels, h, w] }
+      let filterShape: [Int] =
+        switch c.filter {
+        case .oihw: [c.o, c.c, 3, 3]
+        case .hwio: [3, 3, c.c, c.o]
+        case .ohwi: [c.o, 3, 3, c.c]
+        case .ihwo: [c.c, 3, 3, c.o]
+        }
+      let counts = try await Self.check(
+        seed: seed, inputs: ["x": image(c.c, c.h, c.w), "r": image(c.o, oh, ow)]
+      ) { b, rng, inputs in
+        var y = try b.conv2d(
+          inputs["x"]!, try Self.constant(b, filterShape, &rng, range: 0.2),
+          options: .init(
+            padding: c.pad, inputLayout: c.nhwc ? .nhwc : .nchw, filterLayout: c.filter,
+            bias: c.bias ? try Self.constant(b, [c.o], &rng) : nil))
+        y = try b.add(y, inputs["r"]!)
+        return try b.relu(y)
+      }
+      #expect(counts.fused == 3, "case \(index): Winograd's three dispatches, the epilogue in the last")
+    }
+  }
+
   @Test func batchNormalizationFoldsIntoTheConvolution() async throws {
     let counts = try await Self.check(seed: 300, inputs: ["x": [1, 3, 9, 9]]) { b, rng, inputs in
       let conv = try b.conv2d(

@@ -23,7 +23,7 @@ public struct CPUTensor: Sendable {
 
 /// Evaluates the operators constant folding needs on the CPU, and serves the tests as the
 /// reference for fused graphs: float32 element-wise operators (unary with their options,
-/// binary arithmetic with broadcasting), matmul, conv2d (NCHW, OIHW), and reshape and transpose
+/// binary arithmetic with broadcasting), matmul, conv2d (any layout), and reshape and transpose
 /// of any type. `evaluate` returns nil for anything else, and for inputs whose result the GPU
 /// kernels define differently (NaN through max/min), so a caller leaves such nodes alone.
 public enum CPUEvaluator {
@@ -76,9 +76,27 @@ public enum CPUEvaluator {
     case .matmul:
       guard inputs.allSatisfy({ $0.descriptor.dataType == .float32 }) else { return nil }
       return matmul(inputs[0], inputs[1], output)
-    case .conv2d(_, _, let bias, let window, let groups, .nchw, .oihw):
+    case .conv2d(_, _, let bias, let window, let groups, let inputLayout, let filterLayout):
       guard inputs.allSatisfy({ $0.descriptor.dataType == .float32 }) else { return nil }
-      return conv2d(inputs[0], inputs[1], bias == nil ? nil : inputs[2], window, groups, output)
+      // Other layouts are transposed to NCHW and OIHW, and the result back.
+      func permuted(_ tensor: CPUTensor, _ permutation: [Int]) -> CPUTensor {
+        let shape = permutation.map { tensor.descriptor.shape[$0] }
+        return transpose(tensor, permutation, MLOperandDescriptor(dataType: .float32, shape: shape))
+      }
+      let filterToOIHW: [Int] =
+        switch filterLayout {
+        case .oihw: [0, 1, 2, 3]
+        case .hwio: [3, 2, 0, 1]
+        case .ohwi: [0, 3, 1, 2]
+        case .ihwo: [3, 0, 1, 2]
+        }
+      let nhwc = inputLayout == .nhwc
+      let input = nhwc ? permuted(inputs[0], [0, 3, 1, 2]) : inputs[0]
+      let s = output.shape
+      let nchwOutput = nhwc ? MLOperandDescriptor(dataType: .float32, shape: [s[0], s[3], s[1], s[2]]) : output
+      let result = conv2d(
+        input, permuted(inputs[1], filterToOIHW), bias == nil ? nil : inputs[2], window, groups, nchwOutput)
+      return nhwc ? permuted(result, [0, 2, 3, 1]) : result
     default:
       return nil
     }
