@@ -57,8 +57,8 @@ demo: deps
 	.build/release/webnn embed
 
 # Builds everything once (library, `webnn` tool, tests), runs the tests, then the conformance
-# vectors with both kernel families (the CPU-device and the GPU variants, WEBNN_KERNELS) and a
-# guard region after every buffer (WEBNN_GUARD), then the benchmark smoke (correctness only).
+# vectors with both kernel families (the CPU-device and the GPU variants, WEBNN_KERNELS), with
+# Winograd convolutions wherever they apply (WEBNN_WINOGRAD=always), and a guard region after every buffer (WEBNN_GUARD), then the benchmark smoke (correctness only).
 # The Khronos validation layer is on throughout, with its synchronization validation for the
 # conformance vectors and the benchmark graphs (WEBNN_VALIDATION=sync: a missing barrier between
 # two dispatches is reported), and any message it prints (or a written guard) is a failure. The model tests must run (WEBNN_MODEL_TESTS=required): they fetch all-MiniLM-L6-v2
@@ -69,6 +69,7 @@ test: deps
 	@$(call timed,swift test,WEBNN_VALIDATION=1 WEBNN_MODEL_TESTS=required $(SWIFT) test -c release --skip-build $(TEST_FLAGS))
 	@$(call timed,webnn wpt (CPU-device kernels),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_KERNELS=cpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt (GPU kernels),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_KERNELS=gpu .build/release/webnn wpt)
+	@$(call timed,webnn wpt (Winograd on every eligible conv2d),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_WINOGRAD=always .build/release/webnn wpt)
 	@$(call timed,webnn wpt-validation,WEBNN_VALIDATION=1 .build/release/webnn wpt-validation)
 	@$(call timed,webnn compare (ONNX test models),WEBNN_VALIDATION=1 tools/onnxruntime/compare-test-models.sh)
 	@$(call timed,webnn embed (the demo),WEBNN_VALIDATION=1 .build/release/webnn embed)
