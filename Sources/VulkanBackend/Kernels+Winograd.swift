@@ -20,9 +20,12 @@ extension GraphPlan {
       filterShape[axes[2]] == 3, filterShape[axes[3]] == 3, window.strides == [1, 1], window.dilations == [1, 1],
       ir.constantBytes(filter) != nil
     else { return false }
-    if selection.winograd == .always { return true }
     let (c, o) = (filterShape[axes[1]], filterShape[axes[0]])
     let outSizes = imageSizes(descriptor(output).shape, layout)
+    // The transforms' grids: z over (image, channel), y over tile rows, within what every
+    // device allows.
+    guard outSizes[0] * max(c, o) <= 65535, (outSizes[2] + 1) / 2 <= 65535 else { return false }
+    if selection.winograd == .always { return true }
     return Self.winogradPays(inputChannels: c, outputChannels: o, height: outSizes[2], width: outSizes[3])
   }
 

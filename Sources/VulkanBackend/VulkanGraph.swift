@@ -3,13 +3,14 @@ import Foundation
 import WebNNCore
 
 /// A compiled graph: its constants and intermediates, one parameter block per dispatch (in one
-/// buffer), and two run slots, each with one command buffer for the whole graph. A slot's command
-/// buffer is recorded at its first use and re-recorded only when the caller binds different
-/// tensors: descriptors are pushed into the command buffer (lavapipe has no update-after-bind),
-/// so bound buffers are part of the recording. With two slots, a dispatch made while the previous
-/// run is still executing records and submits into the other slot instead of waiting for it; the
-/// device orders the two runs (every command buffer begins with a barrier against all earlier
-/// work), so the intermediates they share and a tensor one writes and the other reads are safe.
+/// buffer), and two run states, each with one command buffer for the whole graph. A state's
+/// command buffer is recorded at its first use and re-recorded only when the caller binds
+/// different tensors: descriptors are pushed into the command buffer (lavapipe has no
+/// update-after-bind), so bound buffers are part of the recording. With two states, a dispatch
+/// made while the previous run is still executing records and submits into the other state
+/// instead of waiting for it; the device orders the two runs (every command buffer begins with a
+/// barrier against all earlier work), so the intermediates they share and a tensor one writes
+/// and the other reads are safe.
 final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   let device: VulkanDevice
   private let inputSlots: [String: Int]
@@ -26,18 +27,18 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
   private let memory: GraphMemoryPlan
   /// The per-run state: ``runStateCount`` recordings, each with its fence.
   private let runStates: [RunState]
-  /// How many runs were submitted; orders the slots' runs, oldest first.
+  /// How many runs were submitted; orders the states' runs, oldest first.
   private var submissions: UInt64 = 0
-  /// How often a dispatch found every slot busy and waited for the oldest run.
+  /// How often a dispatch found every run state busy and waited for the oldest run.
   private var hostWaits = 0
   private let lock = NSLock()
   private var destroyed = false
   /// Set by a destroy that found a run in flight: the graph keeps itself until the run ends,
   /// then frees its device objects (``finishRunLocked()``), so destroy never waits for the device.
   private var keepAlive: VulkanGraph?
-  /// How often a command buffer was recorded (each slot's first use and each change of tensors).
+  /// How often a command buffer was recorded (each state's first use and each change of tensors).
   private(set) var recordCount = 0
-  /// Run slots per graph: two let a dispatch be recorded and submitted while the previous run
+  /// Run states per graph: two let a dispatch be recorded and submitted while the previous run
   /// executes; more would only queue more work behind the same device.
   static let runStateCount = 2
   /// Distinct pipelines (shader and defines) the graph's dispatches use.
