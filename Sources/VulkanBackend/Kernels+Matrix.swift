@@ -72,14 +72,7 @@ extension GraphPlan {
     _ input: OperandID, _ filter: OperandID, _ bias: OperandID?, _ window: Window2D, _ groups: Int,
     _ inputLayout: MLInputOperandLayout, _ filterLayout: MLConv2dFilterOperandLayout, _ output: OperandID
   ) {
-    // Where the (o, i, h, w) axes sit in each layout.
-    let axes: [Int] =
-      switch filterLayout {
-      case .oihw: [0, 1, 2, 3]
-      case .hwio: [3, 2, 0, 1]
-      case .ohwi: [0, 3, 1, 2]
-      case .ihwo: [3, 0, 1, 2]
-      }
+    let axes = filterLayout.oihwAxes
     if usesWinograd(input, filter, window, groups, inputLayout, filterAxes: axes, output) {
       emitWinogradConv2d(input, filter, bias, window, inputLayout, filterAxes: axes, output)
       return

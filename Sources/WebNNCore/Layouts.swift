@@ -16,6 +16,21 @@ public enum MLConv2dFilterOperandLayout: String, Sendable, Hashable, CaseIterabl
   case ohwi
   /// [input channels per group, height, width, output channels].
   case ihwo
+
+  /// Where the (output channel, input channel, height, width) axes sit in this layout: also
+  /// the transpose permutation that turns a filter in this layout into OIHW.
+  ///
+  /// ```swift
+  /// MLConv2dFilterOperandLayout.hwio.oihwAxes  // [3, 2, 0, 1]
+  /// ```
+  public var oihwAxes: [Int] {
+    switch self {
+    case .oihw: [0, 1, 2, 3]
+    case .hwio: [3, 2, 0, 1]
+    case .ohwi: [0, 3, 1, 2]
+    case .ihwo: [3, 0, 1, 2]
+    }
+  }
 }
 
 /// convTranspose2d filter layouts (O is output channels per group).

@@ -83,19 +83,12 @@ public enum CPUEvaluator {
         let shape = permutation.map { tensor.descriptor.shape[$0] }
         return transpose(tensor, permutation, MLOperandDescriptor(dataType: .float32, shape: shape))
       }
-      let filterToOIHW: [Int] =
-        switch filterLayout {
-        case .oihw: [0, 1, 2, 3]
-        case .hwio: [3, 2, 0, 1]
-        case .ohwi: [0, 3, 1, 2]
-        case .ihwo: [3, 0, 1, 2]
-        }
       let nhwc = inputLayout == .nhwc
       let input = nhwc ? permuted(inputs[0], [0, 3, 1, 2]) : inputs[0]
       let s = output.shape
       let nchwOutput = nhwc ? MLOperandDescriptor(dataType: .float32, shape: [s[0], s[3], s[1], s[2]]) : output
       let result = conv2d(
-        input, permuted(inputs[1], filterToOIHW), bias == nil ? nil : inputs[2], window, groups, nchwOutput)
+        input, permuted(inputs[1], filterLayout.oihwAxes), bias == nil ? nil : inputs[2], window, groups, nchwOutput)
       return nhwc ? permuted(result, [0, 2, 3, 1]) : result
     default:
       return nil
