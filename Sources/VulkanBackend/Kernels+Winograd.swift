@@ -67,8 +67,10 @@ extension GraphPlan {
     for value in [c, h, w, th, tw, window.padding[0], window.padding[2]] { p.append(value) }
     for value in imageStrides(descriptor(input).shape, layout) { p.append(value) }
     let lanes = tw >= 32 ? 32 : tw >= 16 ? 16 : 8
+    var defines = elementDefines(.float32)
+    defines["WG_X"] = "\(lanes)"
     add(
-      Kernel(shader: "winograd_input.comp", defines: elementDefines(.float32).merging(["WG_X": "\(lanes)"]) { $1 }),
+      Kernel(shader: "winograd_input.comp", defines: defines),
       p, grid: Grid(x: (tw + lanes - 1) / lanes, y: th, z: n * c), reads: [slot(input)], writes: [v])
 
     emitMatrixProduct(
@@ -82,12 +84,12 @@ extension GraphPlan {
     var q = Parameters()
     q.bind(m)
     q.bind(bias.map(slot) ?? m)
+    // Binding 3 is unused: the output is binding 4, as in every epilogue kernel (bindings 5-8
+    // are the epilogue's operands).
     q.bind(m)
     q.bind(slot(output))
     for value in [o, oh, ow, th, tw] { q.append(value) }
     for value in imageStrides(descriptor(output).shape, layout) { q.append(value) }
-    var defines = elementDefines(.float32)
-    defines["WG_X"] = "\(lanes)"
     defines["HAS_BIAS"] = bias != nil ? "1" : "0"
     add(
       Kernel(shader: "winograd_output.comp", defines: defines), q,
