@@ -5,6 +5,10 @@
 // VECTORIZED (32-bit types, innermost dimension a multiple of 4, A_V/Z_V the vec4 types): each
 // invocation computes 4 consecutive outputs; A_MODE/B_MODE say how that input is read: 1 one
 // vec4 (innermost stride 1), 2 one scalar for all 4 (innermost stride 0).
+// FLAT (the collapsed rank is 1; A_MODE/B_MODE then also apply to scalar loads): indices are
+// the invocation's own, with no stride arithmetic.
+// On lavapipe every non-uniform load is a loop over the lanes, and computing its offset from
+// parameter words made a 4M-element add 1.7x slower than indexing by the invocation directly.
 // Parameters: [0] a slot, [1] b slot, [2] z slot, [3] count (of vec4 when VECTORIZED),
 // [4] rank, [5..12] output shape, [13..20] a strides, [21..28] b strides.
 #include "common.glsl"
@@ -27,9 +31,21 @@ void main() {
   if (i >= P(3)) return;
   uint rank = P(4);
 #if VECTORIZED
+#if FLAT
+#if A_MODE == 1
+  A_V av = a4.v[i];
+#else
+  A_V av = A_V(as.v[0]);
+#endif
+#if B_MODE == 1
+  A_V bv = b4.v[i];
+#else
+  A_V bv = A_V(bs.v[0]);
+#endif
+#else
   uint first = 4u * i;
-  int aOffset = rank == 1u ? int(first) * Pi(13) : stridedOffset(first, rank, 5, 13);
-  int bOffset = rank == 1u ? int(first) * Pi(21) : stridedOffset(first, rank, 5, 21);
+  int aOffset = stridedOffset(first, rank, 5, 13);
+  int bOffset = stridedOffset(first, rank, 5, 21);
 #if A_MODE == 1
   A_V av = a4.v[aOffset / 4];
 #else
@@ -40,6 +56,7 @@ void main() {
 #else
   A_V bv = A_V(bs.v[bOffset]);
 #endif
+#endif
   Z_V r;
   [[unroll]] for (int j = 0; j < 4; ++j) {
     A_C a = A_C(av[j]);
@@ -47,6 +64,10 @@ void main() {
     r[j] = Z_T(BINARY(a, b));
   }
   z4.v[i] = r;
+#elif FLAT
+  A_C a = A_C(as.v[A_MODE == 1 ? i : 0u]);
+  A_C b = A_C(bs.v[B_MODE == 1 ? i : 0u]);
+  zs.v[i] = Z_T(BINARY(a, b));
 #else
   A_C a = A_C(as.v[stridedOffset(i, rank, 5, 13)]);
   A_C b = A_C(bs.v[stridedOffset(i, rank, 5, 21)]);

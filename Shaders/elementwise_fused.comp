@@ -66,9 +66,30 @@ void main() {
   if (i >= P(8)) return;
   uint rank = P(9);
 #if VECTORIZED
-  // Four consecutive outputs; the loads of an input of the output's shape are one vec4 for all
-  // four (IN<j>_VEC), the others per element at e = 4 i + k.
+  // Four consecutive outputs; an input of the output's shape is loaded once as a vec4 V<j>
+  // (IN<j>_VEC) and read as V<j>[k], the others per element at e = 4 i + k.
   vec4 result;
+#if INPUTS > 0 && IN0_VEC
+  vec4 V0 = in0v.v[i];
+#endif
+#if INPUTS > 1 && IN1_VEC
+  vec4 V1 = in1v.v[i];
+#endif
+#if INPUTS > 2 && IN2_VEC
+  vec4 V2 = in2v.v[i];
+#endif
+#if INPUTS > 3 && IN3_VEC
+  vec4 V3 = in3v.v[i];
+#endif
+#if INPUTS > 4 && IN4_VEC
+  vec4 V4 = in4v.v[i];
+#endif
+#if INPUTS > 5 && IN5_VEC
+  vec4 V5 = in5v.v[i];
+#endif
+#if INPUTS > 6 && IN6_VEC
+  vec4 V6 = in6v.v[i];
+#endif
   [[unroll]] for (uint k = 0u; k < 4u; ++k) {
     uint e = 4u * i + k;
     float r;

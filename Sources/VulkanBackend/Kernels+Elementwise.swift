@@ -177,10 +177,13 @@ extension GraphPlan {
       defines["VECTORIZED"] = "1"
       defines["A_V"] = av
       defines["Z_V"] = zv
-      defines["A_MODE"] = strides[0].last! == 1 ? "1" : "2"
-      defines["B_MODE"] = strides[1].last! == 1 ? "1" : "2"
       invocations /= 4
     }
+    if shape.count == 1 || defines["VECTORIZED"] != nil {
+      defines["A_MODE"] = strides[0].last! == 1 ? "1" : "2"
+      defines["B_MODE"] = strides[1].last! == 1 ? "1" : "2"
+    }
+    if shape.count == 1 { defines["FLAT"] = "1" }
     var p = Parameters()
     p.bind(slot(a))
     p.bind(slot(b))

@@ -19,7 +19,7 @@ extension GraphPlan {
       let type = descriptor(operand).dataType
       defines["IN\(j)_T"] = type.glslStorage
       defines["IN\(j)_ALIGN"] = "\(type.glslAlignment)"
-      defines["IN\(j)_VEC"] = loads[j].hasPrefix("in\(j)v") ? "1" : "0"
+      defines["IN\(j)_VEC"] = loads[j] == GraphFusion.vectorLoad(j) ? "1" : "0"
       body += "float I\(j) = \(loads[j]); "
     }
     defines["FUSED_BODY"] = body + chain.body
