@@ -1,6 +1,8 @@
 // Shared by every kernel. Every kernel has the same interface (one pipeline layout for all):
 //   binding 0: this dispatch's parameter block (a uniform buffer of 32-bit words, read as P(i));
 //   bindings 1-8: the tensors, in the order the host bound them, as storage buffers;
+//   bindings 9-16: the same tensors as uniform texel buffers (binding B + 8 for tensor binding
+//   B), bound only for a binding the host set TEXELS_<B> for (TEXELS(B, NAME) declares it);
 //   push constants: one 64-bit device address per tensor binding, used only by a binding
 //   declared with TENSOR_ADDRESSED (a tensor larger than the device's maxStorageBufferRange).
 // Parameter words 0..n-1 hold the slots of bindings 1..n (so "[0] input slot" in a kernel's
@@ -74,6 +76,20 @@ uint64_t P64(uint i) { return uint64_t(P(i)) | (uint64_t(P(i + 1)) << 32); }
 #define TENSOR_8 TENSOR_BOUND
 #endif
 #define TENSOR(B, NAME, T, ALIGN) TENSOR_##B(B, NAME, T, ALIGN)
+
+// TEXELS(B, NAME) declares NAME, tensor binding B read as vec4 texels (texelFetch(NAME, i) is
+// the i-th vec4 of the tensor, float16 data converted). On CPU devices a texel fetch is a
+// branch-free gather, while a storage-buffer load whose address differs between lanes is a
+// loop over the lanes; kernels use it for the operand they stream.
+#define TEXEL_BINDING_1 9
+#define TEXEL_BINDING_2 10
+#define TEXEL_BINDING_3 11
+#define TEXEL_BINDING_4 12
+#define TEXEL_BINDING_5 13
+#define TEXEL_BINDING_6 14
+#define TEXEL_BINDING_7 15
+#define TEXEL_BINDING_8 16
+#define TEXELS(B, NAME) layout(set = 0, binding = TEXEL_BINDING_##B) uniform samplerBuffer NAME;
 
 // The linear index of this invocation in a 1-D kernel over a 2-D grid of workgroups (the x
 // count is capped at 65535 by many devices, so large dispatches wrap into y).

@@ -9,7 +9,8 @@
 // VEC_A (A rows read as vec4 along k: same conditions as VEC_B), B_PADDED (B's rows may be read
 // up to a multiple of 4 columns), VEC_B (B rows are read as
 // vec4: column stride 1, row stride, batch strides and N multiples of 4), VEC_OUT (likewise
-// for the output), HAS_C; T4/T4_ALIGN, the 4-vector of T (vec4 or f16vec4).
+// for the output), HAS_C; T4/T4_ALIGN, the 4-vector of T (vec4 or f16vec4); TEXELS_2 (with
+// VEC_B): B read as texels, a gather without the per-lane loop of a storage-buffer load.
 // Parameters: [0] a, [1] b, [2] c, [3] out slots; [4] M, [5] N, [6] K, [7] batch rank,
 // [8..15] batch shape, [16..23] a batch strides, [24..31] b batch strides,
 // [32..39] c batch strides, [40..47] out batch strides, [48] a row stride, [49] a column
@@ -22,7 +23,9 @@ TENSOR(1, a, T, T_ALIGN)
 #if VEC_A
 TENSOR(1, a4, T4, T4_ALIGN)
 #endif
-#if VEC_B
+#if VEC_B && defined(TEXELS_2)
+TEXELS(2, bTexels)
+#elif VEC_B
 TENSOR(2, b4, T4, T4_ALIGN)
 #else
 TENSOR(2, b, T, T_ALIGN)
@@ -69,7 +72,12 @@ void main() {
   int column[TN];
   [[unroll]] for (uint j = 0u; j < TN; ++j) column[j] = bBase + int(min(n0 + j, N - 1u)) * bCol;
 #endif
-#if VEC_B
+#if VEC_B && defined(TEXELS_2)
+#define LOAD_B(k)                                                                   \
+  int rowStart = bQuadBase + int(k) * bQuadRow;                                     \
+  vec4 bv[TNV];                                                                     \
+  [[unroll]] for (uint q = 0u; q < TNV; ++q) bv[q] = texelFetch(bTexels, rowStart + quads[q]);
+#elif VEC_B
 #define LOAD_B(k)                                                                   \
   int rowStart = bQuadBase + int(k) * bQuadRow;                                     \
   vec4 bv[TNV];                                                                     \

@@ -47,12 +47,14 @@ public struct DeviceProfile: Sendable, Equatable {
   public var cooperativeMatrix: CooperativeMatrix
   /// The largest range one storage-buffer descriptor covers; larger tensors use device addresses.
   public var maxStorageBufferRange: Int
+  /// The most texels one uniform texel buffer may hold; larger tensors are read as storage buffers.
+  public var maxTexelBufferElements: Int
 
   /// A profile with the given properties, for tests and for reasoning about other devices.
   public init(
     name: String, type: DeviceType, vendorID: UInt32, subgroupSize: Int, subgroupArithmetic: Bool,
     maxSharedMemoryBytes: Int, maxWorkgroupInvocations: Int, float16Arithmetic: Bool, int8Arithmetic: Bool,
-    cooperativeMatrix: CooperativeMatrix, maxStorageBufferRange: Int
+    cooperativeMatrix: CooperativeMatrix, maxStorageBufferRange: Int, maxTexelBufferElements: Int = 65536
   ) {
     self.name = name
     self.type = type
@@ -65,6 +67,7 @@ public struct DeviceProfile: Sendable, Equatable {
     self.int8Arithmetic = int8Arithmetic
     self.cooperativeMatrix = cooperativeMatrix
     self.maxStorageBufferRange = maxStorageBufferRange
+    self.maxTexelBufferElements = maxTexelBufferElements
   }
 
   /// One line per property, for `webnn devices`.
@@ -75,6 +78,7 @@ public struct DeviceProfile: Sendable, Equatable {
       shared memory \(maxSharedMemoryBytes / 1024) KiB, workgroup invocations \(maxWorkgroupInvocations)
       float16 arithmetic \(float16Arithmetic ? "yes" : "no"), int8 arithmetic \(int8Arithmetic ? "yes" : "no")
       cooperative matrix \(cooperativeMatrix.rawValue), maxStorageBufferRange \(maxStorageBufferRange / (1024 * 1024)) MiB
+      maxTexelBufferElements \(maxTexelBufferElements)
       kernels: \(KernelSelection(self).description)
     """
   }
@@ -109,7 +113,8 @@ extension DeviceProfile {
       float16Arithmetic: info.vulkan12.shaderFloat16 != 0, int8Arithmetic: info.vulkan12.shaderInt8 != 0,
       cooperativeMatrix: info.extensions.contains("VK_KHR_cooperative_matrix")
         ? .khr : info.extensions.contains("VK_NV_cooperative_matrix") ? .nv : .none,
-      maxStorageBufferRange: Int(limits.maxStorageBufferRange))
+      maxStorageBufferRange: Int(limits.maxStorageBufferRange),
+      maxTexelBufferElements: Int(limits.maxTexelBufferElements))
   }
 }
 
@@ -145,6 +150,14 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
   public var matrixProduct: MatrixProduct
   /// Where Winograd convolutions are used.
   public var winograd: Winograd
+  /// Whether the register-tiled kernels read their streamed operand (B of a matrix product) as
+  /// texels (`WEBNN_TEXEL_LOADS=0|1`; on by default on CPU devices). On lavapipe a storage-buffer
+  /// load whose address differs between lanes is a loop over the lanes with a bounds check and
+  /// a branch per element, while texelFetch is a branch-free gather: matmul 1024^3 ran 1.5-2x
+  /// faster reading B as texels.
+  public var texelLoads: Bool
+  /// The device's maxTexelBufferElements: a tensor with more texels is read as a storage buffer.
+  public var maxTexelBufferElements: Int
   /// Lanes per workgroup of the one-row-per-workgroup kernels (softmax, normalizations,
   /// reductions), or nil where the device lacks subgroup arithmetic (one invocation per row).
   public var rowLanes: Int?
@@ -158,6 +171,13 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
       default: profile.type == .cpu
       }
     matrixProduct = cpu ? .registerTiled : .sharedMemoryTiled
+    texelLoads =
+      switch environment["WEBNN_TEXEL_LOADS"]?.lowercased() {
+      case "0", "off": false
+      case "1", "on": true
+      default: profile.type == .cpu
+      }
+    maxTexelBufferElements = profile.maxTexelBufferElements
     winograd =
       switch environment["WEBNN_WINOGRAD"]?.lowercased() {
       case "0", "off": .off
@@ -177,6 +197,6 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
   /// For example "matrix products register-tiled, rows 8 lanes".
   public var description: String {
     "matrix products \(matrixProduct.rawValue), rows \(rowLanes.map { "\($0) lanes" } ?? "one invocation each"), "
-      + "winograd \(winograd.rawValue)"
+      + "winograd \(winograd.rawValue)" + (texelLoads ? ", texel loads" : "")
   }
 }

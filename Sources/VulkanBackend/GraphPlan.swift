@@ -255,6 +255,15 @@ struct GraphPlan {
 
   /// The byte size of any slot.
   func byteLength(ofSlot slot: Int) -> Int { ownedSlots[slot] ?? boundSlotBytes[slot] ?? 0 }
+
+  /// How a kernel may read `slot`, holding `type` data, as vec4 texels: where the selection
+  /// reads streamed operands as texels and the tensor fits one texel buffer; nil otherwise.
+  func texelType(ofSlot slot: Int, _ type: MLOperandDataType) -> TexelType? {
+    guard selection.texelLoads, let texels = TexelType(type),
+      byteLength(ofSlot: slot) / texels.bytes <= selection.maxTexelBufferElements
+    else { return nil }
+    return texels
+  }
   func descriptor(_ operand: OperandID) -> MLOperandDescriptor { ir.operands[operand] }
 
   /// A 1-D kernel with one invocation per unit of work (the shader's globalIndex()).

@@ -97,9 +97,11 @@ extension GraphPlan {
     let columnsPerGroup = lanes * 4 * quadsPerLane
     let grid = Grid(
       x: (product.n + columnsPerGroup - 1) / columnsPerGroup, y: (product.m + rows - 1) / rows, z: batchCount)
-    add(
-      Kernel(shader: "gemm_register_tiled.comp", defines: defines), p, grid: grid, reads: reads,
-      writes: [product.output.slot])
+    var kernel = Kernel(shader: "gemm_register_tiled.comp", defines: defines)
+    if defines["VEC_B"] == "1", let texels = texelType(ofSlot: product.b.slot, product.type) {
+      kernel = kernel.readingTexels(binding: 2, texels)
+    }
+    add(kernel, p, grid: grid, reads: reads, writes: [product.output.slot])
     dispatches[dispatches.count - 1].detail = product.profileDetail
   }
 }

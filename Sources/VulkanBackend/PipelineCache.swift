@@ -4,8 +4,9 @@ import WebNNCore
 
 /// A compute pipeline for one shader variant. Every kernel shares one layout: one push-descriptor
 /// set (binding 0 the dispatch's parameter block as a uniform buffer, bindings 1...8 its tensors
-/// as storage buffers) and push constants holding a device address per tensor binding, for
-/// tensors too large for a descriptor.
+/// as storage buffers, bindings 9...16 the same tensors as uniform texel buffers for kernels
+/// that read them with texelFetch) and push constants holding a device address per tensor
+/// binding, for tensors too large for a descriptor.
 struct Kernel: Hashable {
   let shader: String
   let defines: [String: String]
@@ -24,9 +25,42 @@ struct Kernel: Hashable {
   /// Whether tensor binding `binding` is reached through its device address.
   func addresses(binding: Int) -> Bool { defines["TENSOR_\(binding)"] == "TENSOR_ADDRESSED" }
 
+  /// The same kernel reading tensor binding `binding` as vec4 texels of `type` (float32 or
+  /// float16) through its texel twin, binding `binding + maxBindings` (`TEXELS_<binding>`).
+  func readingTexels(binding: Int, _ type: TexelType) -> Kernel { with("TEXELS_\(binding)", type.rawValue) }
+
+  /// The same kernel reading tensor binding `binding` as a storage buffer again.
+  func withoutTexels(binding: Int) -> Kernel {
+    var defines = defines
+    defines["TEXELS_\(binding)"] = nil
+    return Kernel(shader: shader, defines: defines)
+  }
+
+  /// How tensor binding `binding` is read as texels, if it is.
+  func texels(binding: Int) -> TexelType? { defines["TEXELS_\(binding)"].flatMap(TexelType.init(rawValue:)) }
+
   var key: String {
     shader + "|" + defines.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
   }
+}
+
+/// The vec4 texel formats kernels read tensors as (texelFetch returns vec4 for both).
+enum TexelType: String, Sendable {
+  case float32 = "rgba32f"
+  case float16 = "rgba16f"
+
+  /// The texel type of a tensor of `type`, if it has one.
+  init?(_ type: MLOperandDataType) {
+    switch type {
+    case .float32: self = .float32
+    case .float16: self = .float16
+    default: return nil
+    }
+  }
+
+  var format: VkFormat { self == .float32 ? VK_FORMAT_R32G32B32A32_SFLOAT : VK_FORMAT_R16G16B16A16_SFLOAT }
+  /// Bytes per texel.
+  var bytes: Int { self == .float32 ? 16 : 8 }
 }
 
 /// A fault ``PipelineCache`` puts in place of the compiler's or the driver's answer, for tests of
@@ -99,11 +133,13 @@ final class PipelineCache: @unchecked Sendable {
   private func pipelineLayout() throws -> VkPipelineLayout {
     if let layout { return layout }
     var bindings = [VkDescriptorSetLayoutBinding]()
-    for binding in 0...GraphPlan.maxBindings {
+    for binding in 0...(2 * GraphPlan.maxBindings) {
       var entry = VkDescriptorSetLayoutBinding()
       entry.binding = UInt32(binding)
       entry.descriptorType =
-        binding == 0 ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER
+        binding == 0
+        ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
+        : binding <= GraphPlan.maxBindings ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER : VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
       entry.descriptorCount = 1
       entry.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT.rawValue
       bindings.append(entry)

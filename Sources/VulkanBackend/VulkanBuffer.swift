@@ -7,7 +7,8 @@ import WebNNCore
 private let nextBufferID = Atomic<UInt64>(1)
 
 /// One VkBuffer with its own memory, bound to kernels as a storage buffer (or, past the
-/// device's maxStorageBufferRange, reached by its device address).
+/// device's maxStorageBufferRange, reached by its device address), and read as a uniform texel
+/// buffer through views it keeps (``texelView(offset:bytes:format:)``).
 /// Memory is device-local and host-visible where the device has such a type (lavapipe,
 /// integrated GPUs); otherwise device-local, and host access goes through a staging buffer.
 final class VulkanBuffer: @unchecked Sendable {
@@ -31,6 +32,8 @@ final class VulkanBuffer: @unchecked Sendable {
   /// a graph re-records its command buffer when the buffers bound to it change identity.
   let id = nextBufferID.add(1, ordering: .relaxed).oldValue
   private var destroyed = false
+  /// Texel views of ranges of the buffer, made on first use and destroyed with it.
+  private let views = Mutex<[TexelViewKey: VkBufferView]>([:])
 
   enum Placement { case deviceLocal, hostVisible }
 
@@ -52,7 +55,7 @@ final class VulkanBuffer: @unchecked Sendable {
     info.usage =
       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT.rawValue | VK_BUFFER_USAGE_TRANSFER_SRC_BIT.rawValue
       | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue | VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT.rawValue
-      | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT.rawValue
+      | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT.rawValue | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT.rawValue
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE
     var buffer: VkBuffer?
     try vkCheck(vkCreateBuffer(device.handle, &info, nil, &buffer), "vkCreateBuffer(\(size) bytes)")
@@ -228,9 +231,39 @@ final class VulkanBuffer: @unchecked Sendable {
     throw lastError
   }
 
+  /// A view of `bytes` bytes at `offset` as texels of `format` (`texelBytes` each), for kernels
+  /// that read a tensor with texelFetch: on CPU devices a texel fetch is a gather without the
+  /// per-lane loop a storage-buffer load becomes. The range is rounded down to whole texels.
+  func texelView(offset: Int, bytes: Int, format: VkFormat, texelBytes: Int) throws -> VkBufferView {
+    let key = TexelViewKey(offset: offset, texels: bytes / texelBytes, format: format.rawValue)
+    return try views.withLock { views in
+      if let view = views[key] { return view }
+      var info = VkBufferViewCreateInfo()
+      info.sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO
+      info.buffer = buffer
+      info.format = format
+      info.offset = VkDeviceSize(offset)
+      info.range = VkDeviceSize(key.texels * texelBytes)
+      var view: VkBufferView?
+      try vkCheck(vkCreateBufferView(device.handle, &info, nil, &view), "vkCreateBufferView(\(key.texels) texels)")
+      views[key] = view!
+      return view!
+    }
+  }
+
+  private struct TexelViewKey: Hashable {
+    let offset: Int
+    let texels: Int
+    let format: UInt32
+  }
+
   func destroy() {
     guard !destroyed else { return }
     destroyed = true
+    views.withLock { views in
+      for view in views.values { vkDestroyBufferView(device.handle, view, nil) }
+      views = [:]
+    }
     DeviceMemory.freed(allocationSize)
     device.memoryBudget.release(allocationSize, heap: heap)
     if mapped != nil { vkUnmapMemory(device.handle, memory) }

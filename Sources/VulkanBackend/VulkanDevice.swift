@@ -179,6 +179,8 @@ final class VulkanDevice: @unchecked Sendable {
   /// Alignment of each dispatch's parameter block inside the graph's parameter buffer.
   /// The alignment of a storage buffer's offset in a descriptor.
   var storageAlignment: Int { Int(info.properties.limits.minStorageBufferOffsetAlignment) }
+  /// The alignment of a texel buffer view's offset.
+  var texelAlignment: Int { Int(info.properties.limits.minTexelBufferOffsetAlignment) }
   var parameterAlignment: Int { max(Int(info.properties.limits.minUniformBufferOffsetAlignment), 16) }
 
   init(instance: VulkanInstance, info: DeviceInfo) throws {

@@ -67,7 +67,7 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
 
     let guardBytes = VulkanBuffer.guardRegions ? 256 : 0
     let memory = GraphMemoryPlan(
-      plan, alignment: max(device.storageAlignment, 64), gap: guardBytes, reuse: guardBytes == 0,
+      plan, alignment: max(device.storageAlignment, device.texelAlignment, 64), gap: guardBytes, reuse: guardBytes == 0,
       maxBuffer: device.maxBufferSize)
     self.memory = memory
     var buffers: [VulkanBuffer] = []
@@ -202,10 +202,12 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
     if let queryPool { vkCmdResetQueryPool(commandBuffer, queryPool, 0, UInt32(2 * dispatches.count)) }
     let layout = device.pipelines.sharedLayout
-    let bufferInfos = UnsafeMutablePointer<VkDescriptorBufferInfo>.allocate(capacity: GraphPlan.maxBindings + 1)
-    let writes = UnsafeMutablePointer<VkWriteDescriptorSet>.allocate(capacity: GraphPlan.maxBindings + 1)
+    let bufferInfos = UnsafeMutablePointer<VkDescriptorBufferInfo>.allocate(capacity: 2 * GraphPlan.maxBindings + 1)
+    let texelViews = UnsafeMutablePointer<VkBufferView?>.allocate(capacity: 2 * GraphPlan.maxBindings + 1)
+    let writes = UnsafeMutablePointer<VkWriteDescriptorSet>.allocate(capacity: 2 * GraphPlan.maxBindings + 1)
     defer {
       bufferInfos.deallocate()
+      texelViews.deallocate()
       writes.deallocate()
     }
     // Barriers follow bytes, not slots: arena slots that are never alive together share memory.
@@ -247,6 +249,17 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
         writes[count] = write
         count += 1
       }
+      func addTexelWrite(binding: Int, _ view: VkBufferView) {
+        texelViews[count] = view
+        var write = VkWriteDescriptorSet()
+        write.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET
+        write.dstBinding = UInt32(binding)
+        write.descriptorCount = 1
+        write.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
+        write.pTexelBufferView = UnsafePointer(texelViews + count)
+        writes[count] = write
+        count += 1
+      }
       addWrite(
         binding: 0, type: VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER,
         VkDescriptorBufferInfo(
@@ -258,6 +271,13 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
           throw MLError(.operationError, "dispatch \(index) (\(dispatch.kernel.shader)): slot \(slot) has no buffer")
         }
         addresses[position + 1] = region.address
+        // A binding read as texels gets its texel twin instead (the plan checked the size).
+        if let texels = dispatch.kernel.texels(binding: position + 1) {
+          let view = try region.buffer.texelView(
+            offset: region.offset, bytes: region.boundBytes, format: texels.format, texelBytes: texels.bytes)
+          addTexelWrite(binding: position + 1 + GraphPlan.maxBindings, view)
+          continue
+        }
         // A binding the kernel reaches by address (decided in init) gets no descriptor; any other
         // covers the region, its guard included, up to the device's limit.
         if !dispatch.kernel.addresses(binding: position + 1) {
