@@ -90,6 +90,8 @@ uint64_t P64(uint i) { return uint64_t(P(i)) | (uint64_t(P(i + 1)) << 32); }
 #define TEXEL_BINDING_7 15
 #define TEXEL_BINDING_8 16
 #define TEXELS(B, NAME) layout(set = 0, binding = TEXEL_BINDING_##B) uniform samplerBuffer NAME;
+// UTEXELS(B, NAME): the same for 32-bit words read unchanged (texelFetch(NAME, i).x).
+#define UTEXELS(B, NAME) layout(set = 0, binding = TEXEL_BINDING_##B) uniform usamplerBuffer NAME;
 
 // The linear index of this invocation in a 1-D kernel over a 2-D grid of workgroups (the x
 // count is capped at 65535 by many devices, so large dispatches wrap into y).

@@ -4,14 +4,21 @@
 // input channel a lane loads the input patch its outputs share once into registers, and the
 // filter taps are workgroup-uniform loads. The window and steps are compile-time constants, so
 // every loop unrolls and every index folds; no scratch matrix is needed.
-// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, TO, WG_X.
+// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, TO, WG_X; TEXELS_1: the input read
+// as one-element texels (a gather on CPU devices, where a storage-buffer load loops over lanes).
 // Parameters: as conv2d.comp: [0] input, [1] filter, [2] bias, [3] output slots; [4] N, [5] C,
 // [6] H, [7] W, [8] O, [9] OH, [10] OW, ..., [18] pad top, [19] pad left, [20..23] input strides
 // (n, c, h, w), [24..27] filter strides (o, i, h, w), [28..31] output strides, [32] has bias.
 #include "common.glsl"
 #include "epilogue.glsl"
 
+#ifdef TEXELS_1
+TEXELS(1, xTexels)
+#define LOAD_X(i) texelFetch(xTexels, i).x
+#else
 TENSOR(1, x, T, T_ALIGN)
+#define LOAD_X(i) float(x.v[i])
+#endif
 TENSOR(2, w, T, T_ALIGN)
 TENSOR(3, bias, T, T_ALIGN)
 TENSOR(4, y, T, T_ALIGN)
@@ -55,7 +62,7 @@ void main() {
     float window[IN_ROWS][IN_COLS];
     [[unroll]] for (int r = 0; r < IN_ROWS; ++r) {
       [[unroll]] for (int q = 0; q < IN_COLS; ++q) {
-        float v = float(x.v[offset[r][q] + c * sc]);
+        float v = LOAD_X(offset[r][q] + c * sc);
         window[r][q] = inside[r][q] ? v : 0.0;
       }
     }

@@ -5,14 +5,21 @@
 // filter taps are workgroup-uniform loads, and each lane loads the input patch its ROWS x COLS
 // outputs share once ((ROWS - 1) * SY + (KH - 1) * DY + 1 rows by (COLS - 1) * SX + (KW - 1) * DX + 1
 // columns) into registers.
-// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X.
+// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X; TEXELS_1: the input read as
+// one-element texels (a gather on CPU devices, where a storage-buffer load is a loop over lanes).
 // Parameters: as conv2d.comp: [0] input, [1] filter, [2] bias, [3] output slots; [4] N, [5] C,
 // [6] H, [7] W, [8] O, [9] OH, [10] OW, ..., [18] pad top, [19] pad left, [20..23] input strides
 // (n, c, h, w), [24..27] filter strides (o, i, h, w), [28..31] output strides, [32] has bias.
 #include "common.glsl"
 #include "epilogue.glsl"
 
+#ifdef TEXELS_1
+TEXELS(1, xTexels)
+#define LOAD_X(i) texelFetch(xTexels, i).x
+#else
 TENSOR(1, x, T, T_ALIGN)
+#define LOAD_X(i) float(x.v[i])
+#endif
 TENSOR(2, w, T, T_ALIGN)
 TENSOR(3, bias, T, T_ALIGN)
 TENSOR(4, y, T, T_ALIGN)
@@ -39,7 +46,7 @@ void main() {
       int ix = ix0 + q;
       bool inside = rowInside && ix >= 0 && ix < W;
       // The index stays in range either way: both sides of ?: may be evaluated.
-      float v = float(x.v[inside ? inputBase + iy * sh + ix * sw : 0]);
+      float v = LOAD_X(inside ? inputBase + iy * sh + ix * sw : 0);
       window[r][q] = inside ? v : 0.0;
     }
   }

@@ -11,6 +11,10 @@
 // vec4: column stride 1, row stride, batch strides and N multiples of 4), VEC_OUT (likewise
 // for the output), HAS_C; T4/T4_ALIGN, the 4-vector of T (vec4 or f16vec4); TEXELS_2 (with
 // VEC_B): B read as texels, a gather without the per-lane loop of a storage-buffer load.
+// VEC_BT (with VEC_A, without VEC_B): B is stored transposed (row stride 1; column, batch
+// strides and K multiples of 4), so each of a lane's columns is read as vec4 along k, one load
+// per column for 4 steps of k instead of 4; with TEXELS_2 those are texel fetches too. Without
+// VEC_B or VEC_BT, TEXELS_2 reads B as one-element texels.
 // Parameters: [0] a, [1] b, [2] c, [3] out slots; [4] M, [5] N, [6] K, [7] batch rank,
 // [8..15] batch shape, [16..23] a batch strides, [24..31] b batch strides,
 // [32..39] c batch strides, [40..47] out batch strides, [48] a row stride, [49] a column
@@ -18,6 +22,10 @@
 // [54] out row stride, [55] out column stride, [56] alpha, [57] beta.
 #include "common.glsl"
 #include "epilogue.glsl"
+
+#ifndef VEC_BT
+#define VEC_BT 0
+#endif
 
 TENSOR(1, a, T, T_ALIGN)
 #if VEC_A
@@ -27,8 +35,13 @@ TENSOR(1, a4, T4, T4_ALIGN)
 TEXELS(2, bTexels)
 #elif VEC_B
 TENSOR(2, b4, T4, T4_ALIGN)
+#elif defined(TEXELS_2)
+TEXELS(2, bTexels)
 #else
 TENSOR(2, b, T, T_ALIGN)
+#if VEC_BT
+TENSOR(2, b4, T4, T4_ALIGN)
+#endif
 #endif
 TENSOR(3, c, T, T_ALIGN)
 #if VEC_OUT
@@ -83,24 +96,53 @@ void main() {
   vec4 bv[TNV];                                                                     \
   [[unroll]] for (uint q = 0u; q < TNV; ++q) bv[q] = vec4(b4.v[rowStart + quads[q]]);
 #else
+#if defined(TEXELS_2) && VEC_BT
+// Element i of B from its vec4 texels (only a binding's texel twin is bound when it is read
+// as texels; the host only picks VEC_BT where K is a multiple of 4, so this is never reached).
+#define B_AT(i) texelFetch(bTexels, (i) / 4)[(i) % 4]
+#elif defined(TEXELS_2)
+#define B_AT(i) texelFetch(bTexels, i).x
+#else
+#define B_AT(i) float(b.v[i])
+#endif
 #define LOAD_B(k)                                                                             \
   int kOffset = int(k) * bRow;                                                                \
   vec4 bv[TNV];                                                                               \
   [[unroll]] for (uint q = 0u; q < TNV; ++q) {                                                \
-    bv[q] = vec4(float(b.v[kOffset + column[4u * q]]), float(b.v[kOffset + column[4u * q + 1u]]), \
-                 float(b.v[kOffset + column[4u * q + 2u]]), float(b.v[kOffset + column[4u * q + 3u]])); \
+    bv[q] = vec4(B_AT(kOffset + column[4u * q]), B_AT(kOffset + column[4u * q + 1u]),          \
+                 B_AT(kOffset + column[4u * q + 2u]), B_AT(kOffset + column[4u * q + 3u]));    \
   }
+#endif
+#if VEC_BT && defined(TEXELS_2)
+#define B_COLUMN(i) texelFetch(bTexels, i)
+#elif VEC_BT
+#define B_COLUMN(i) vec4(b4.v[i])
 #endif
   uint k = 0u;
 #if VEC_A
   // A rows read as vec4 along k (one uniform load per row for 4 steps of k).
   int rowQuad[TM];
   [[unroll]] for (uint r = 0u; r < TM; ++r) rowQuad[r] = rowOffset[r] / 4;
+#if VEC_BT
+  int columnQuad[TN];
+  [[unroll]] for (uint j = 0u; j < TN; ++j) columnQuad[j] = column[j] / 4;
+#endif
   for (; k + 4u <= K; k += 4u) {
     vec4 av[TM];
     [[unroll]] for (uint r = 0u; r < TM; ++r) av[r] = vec4(a4.v[rowQuad[r] + int(k / 4u)]);
+#if VEC_BT
+    vec4 bk[TN];
+    [[unroll]] for (uint j = 0u; j < TN; ++j) bk[j] = B_COLUMN(columnQuad[j] + int(k / 4u));
+#endif
     [[unroll]] for (uint kk = 0u; kk < 4u; ++kk) {
+#if VEC_BT
+      vec4 bv[TNV];
+      [[unroll]] for (uint q = 0u; q < TNV; ++q) {
+        bv[q] = vec4(bk[4u * q][kk], bk[4u * q + 1u][kk], bk[4u * q + 2u][kk], bk[4u * q + 3u][kk]);
+      }
+#else
       LOAD_B(k + kk)
+#endif
       [[unroll]] for (uint r = 0u; r < TM; ++r) {
         [[unroll]] for (uint q = 0u; q < TNV; ++q) acc[r][q] += av[r][kk] * bv[q];
       }

@@ -6,14 +6,21 @@
 // A lane owns one output pixel p and writes K_BLOCK consecutive k of it: the workgroup's k block
 // and (n, g) come from its y and z indices, so the divisions that split k are workgroup-uniform
 // and each lane divides once, for its pixel.
-// Defines: E_T/E_ALIGN, CHANNEL_FIRST, K_BLOCK, WG_X.
+// Defines: E_T/E_ALIGN, CHANNEL_FIRST, K_BLOCK, WG_X; TEXELS_1 (E_T uint): the input read as
+// one-word texels, a gather on CPU devices, where a storage-buffer load loops over lanes.
 // Parameters: [0] input, [1] col slots; [2] Cg, [3] H, [4] W, [5] OH, [6] OW, [7] KH, [8] KW,
 // [9] groups, [10] stride y, [11] stride x, [12] dilation y, [13] dilation x, [14] pad top,
 // [15] pad left, [16..19] input strides (n, c, h, w), [20] col n stride, [21] col g stride,
 // [22] col k stride, [23] col p stride, [24] depth (Cg * KH * KW).
 #include "common.glsl"
 
+#ifdef TEXELS_1
+UTEXELS(1, xTexels)
+#define LOAD_X(i) texelFetch(xTexels, i).x
+#else
 TENSOR(1, x, E_T, E_ALIGN)
+#define LOAD_X(i) x.v[i]
+#endif
 TENSOR(2, col, E_T, E_ALIGN)
 
 void main() {
@@ -43,7 +50,7 @@ void main() {
     bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
     // Both sides of ?: may be evaluated: the source index stays in range either way.
     int source = inside ? inputBase + int(c) * sc + iy * sh + ix * sw : 0;
-    col.v[target + int(k) * kStride] = inside ? x.v[source] : E_T(0);
+    col.v[target + int(k) * kStride] = inside ? LOAD_X(source) : E_T(0);
 #if CHANNEL_FIRST
     if (++kx == KW) {
       kx = 0u;

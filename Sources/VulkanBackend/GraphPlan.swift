@@ -256,10 +256,17 @@ struct GraphPlan {
   /// The byte size of any slot.
   func byteLength(ofSlot slot: Int) -> Int { ownedSlots[slot] ?? boundSlotBytes[slot] ?? 0 }
 
-  /// How a kernel may read `slot`, holding `type` data, as vec4 texels: where the selection
-  /// reads streamed operands as texels and the tensor fits one texel buffer; nil otherwise.
-  func texelType(ofSlot slot: Int, _ type: MLOperandDataType) -> TexelType? {
-    guard selection.texelLoads, let texels = TexelType(type),
+  /// How a kernel may read `slot`, holding `type` data, as texels (vec4 ones, or one element
+  /// each where `vector` is false): where the selection reads streamed operands as texels and
+  /// the tensor fits one texel buffer; nil otherwise.
+  func texelType(ofSlot slot: Int, _ type: MLOperandDataType, vector: Bool = true) -> TexelType? {
+    texelType(ofSlot: slot, TexelType(type, vector: vector))
+  }
+
+  /// `texels` where the selection reads streamed operands as texels and `slot` fits one texel
+  /// buffer of them; nil otherwise.
+  func texelType(ofSlot slot: Int, _ texels: TexelType?) -> TexelType? {
+    guard selection.texelLoads, let texels,
       byteLength(ofSlot: slot) / texels.bytes <= selection.maxTexelBufferElements
     else { return nil }
     return texels

@@ -63,8 +63,10 @@ public enum KernelProfile {
 extension Kernel {
   /// The shader and the defines that distinguish its variants, for profiles.
   var profileName: String {
-    let shown = defines.filter { ["TM", "TNV", "VEC_A", "VEC_B", "GRID3D", "VECTORIZED", "WG_X"].contains($0.key) }
-      .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    let shown = defines.filter {
+      ["TM", "TNV", "VEC_A", "VEC_B", "VEC_BT", "GRID3D", "VECTORIZED", "WG_X"].contains($0.key)
+    }
+    .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     // Fused kernels are marked, without their generated GLSL.
     let fused = defines["EPILOGUE_BODY"] != nil ? ["+epilogue"] : []
     return ([shader] + shown + fused).joined(separator: " ")

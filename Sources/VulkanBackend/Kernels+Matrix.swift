@@ -141,8 +141,12 @@ extension GraphPlan {
       let (rows, columns) = window.strides[0] == 1 ? (8, 4) : (4, 4)
       let lanes = outSizes[3] >= 128 ? 64 : outSizes[3] >= 32 ? 16 : 8
       let defines = windowDefines(type, kernel, window, rows: rows, columns: columns, lanes: lanes)
+      var depthwise = Kernel(shader: "depthwise_conv2d.comp", defines: defines)
+      if let texels = texelType(ofSlot: slot(input), type, vector: false) {
+        depthwise = depthwise.readingTexels(binding: 1, texels)
+      }
       add(
-        Kernel(shader: "depthwise_conv2d.comp", defines: defines), p,
+        depthwise, p,
         grid: Grid(
           x: (outSizes[3] + lanes * columns - 1) / (lanes * columns), y: (outSizes[2] + rows - 1) / rows,
           z: outSizes[0] * outSizes[1]), reads: reads, writes: [slot(output)])
@@ -157,8 +161,12 @@ extension GraphPlan {
       let lanes = outSizes[3] >= 64 ? 16 : 8
       var defines = windowDefines(type, kernel, window, rows: rows, columns: columns, lanes: lanes)
       defines["TO"] = "\(channels)"
+      var direct = Kernel(shader: "conv2d_direct_tiled.comp", defines: defines)
+      if let texels = texelType(ofSlot: slot(input), type, vector: false) {
+        direct = direct.readingTexels(binding: 1, texels)
+      }
       add(
-        Kernel(shader: "conv2d_direct_tiled.comp", defines: defines), p,
+        direct, p,
         grid: Grid(
           x: (outSizes[3] + lanes * columns - 1) / (lanes * columns), y: (outSizes[2] + rows - 1) / rows,
           z: outSizes[0] * ((outSizes[1] + channels - 1) / channels)), reads: reads, writes: [slot(output)])

@@ -98,7 +98,13 @@ extension GraphPlan {
     let grid = Grid(
       x: (product.n + columnsPerGroup - 1) / columnsPerGroup, y: (product.m + rows - 1) / rows, z: batchCount)
     var kernel = Kernel(shader: "gemm_register_tiled.comp", defines: defines)
-    if defines["VEC_B"] == "1", let texels = texelType(ofSlot: product.b.slot, product.type) {
+    // B stored transposed (the keys of q · kᵀ): vec4 loads along k.
+    let transposedB =
+      vectorizable && defines["VEC_A"] == "1" && defines["VEC_B"] == "0" && product.b.row == 1
+      && product.b.column % 4 == 0 && product.k % 4 == 0 && product.b.batchStrides.allSatisfy { $0 % 4 == 0 }
+    if transposedB { kernel = kernel.with("VEC_BT", "1") }
+    let vectorB = defines["VEC_B"] == "1" || transposedB
+    if let texels = texelType(ofSlot: product.b.slot, product.type, vector: vectorB) {
       kernel = kernel.readingTexels(binding: 2, texels)
     }
     add(kernel, p, grid: grid, reads: reads, writes: [product.output.slot])

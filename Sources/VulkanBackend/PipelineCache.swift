@@ -25,8 +25,7 @@ struct Kernel: Hashable {
   /// Whether tensor binding `binding` is reached through its device address.
   func addresses(binding: Int) -> Bool { defines["TENSOR_\(binding)"] == "TENSOR_ADDRESSED" }
 
-  /// The same kernel reading tensor binding `binding` as vec4 texels of `type` (float32 or
-  /// float16) through its texel twin, binding `binding + maxBindings` (`TEXELS_<binding>`).
+  /// The same kernel reading tensor binding `binding` as texels of `type` through its texel twin, binding `binding + maxBindings` (`TEXELS_<binding>`).
   func readingTexels(binding: Int, _ type: TexelType) -> Kernel { with("TEXELS_\(binding)", type.rawValue) }
 
   /// The same kernel reading tensor binding `binding` as a storage buffer again.
@@ -44,23 +43,46 @@ struct Kernel: Hashable {
   }
 }
 
-/// The vec4 texel formats kernels read tensors as (texelFetch returns vec4 for both).
+/// The texel formats kernels read tensors as: vec4 texels for a kernel that loads four
+/// consecutive elements at once, one-element texels for gathers (texelFetch returns a vec4
+/// either way; a one-element texel's value is its x). float16 data is converted on load;
+/// ``word32Scalar`` texels are read with a usamplerBuffer (`UTEXELS`), bits unchanged.
 enum TexelType: String, Sendable {
   case float32 = "rgba32f"
   case float16 = "rgba16f"
+  case float32Scalar = "r32f"
+  case float16Scalar = "r16f"
+  /// 32-bit words as they are, for kernels that move data without computing with it.
+  case word32Scalar = "r32ui"
 
-  /// The texel type of a tensor of `type`, if it has one.
-  init?(_ type: MLOperandDataType) {
+  /// The texel type of a tensor of `type`, vec4 or one element per texel, if it has one.
+  init?(_ type: MLOperandDataType, vector: Bool = true) {
     switch type {
-    case .float32: self = .float32
-    case .float16: self = .float16
+    case .float32: self = vector ? .float32 : .float32Scalar
+    case .float16: self = vector ? .float16 : .float16Scalar
     default: return nil
     }
   }
 
-  var format: VkFormat { self == .float32 ? VK_FORMAT_R32G32B32A32_SFLOAT : VK_FORMAT_R16G16B16A16_SFLOAT }
+  var format: VkFormat {
+    switch self {
+    case .float32: VK_FORMAT_R32G32B32A32_SFLOAT
+    case .float16: VK_FORMAT_R16G16B16A16_SFLOAT
+    case .float32Scalar: VK_FORMAT_R32_SFLOAT
+    case .float16Scalar: VK_FORMAT_R16_SFLOAT
+    case .word32Scalar: VK_FORMAT_R32_UINT
+    }
+  }
+
   /// Bytes per texel.
-  var bytes: Int { self == .float32 ? 16 : 8 }
+  var bytes: Int {
+    switch self {
+    case .float32: 16
+    case .float16: 8
+    case .float32Scalar, .word32Scalar: 4
+    case .float16Scalar: 2
+    }
+  }
 }
 
 /// A fault ``PipelineCache`` puts in place of the compiler's or the driver's answer, for tests of

@@ -260,6 +260,18 @@ import WebNNStress
     #expect(counts.fused == counts.unfused - 3)
   }
 
+  /// Keys transposed in place ([1, tokens, heads, size] -> [1, heads, size, tokens]) are read
+  /// along k, four steps at a time: several tiles of columns, a ragged last one (N = 37), and
+  /// K = 12 over three steps.
+  @Test func transposedKeysAreReadAlongK() async throws {
+    let counts = try await Self.check(seed: 510, inputs: ["q": [1, 37, 2, 12], "k": [1, 37, 2, 12]]) { b, _, inputs in
+      try b.matmul(
+        try b.transpose(inputs["q"]!, options: .init(permutation: [0, 2, 1, 3])),
+        try b.transpose(inputs["k"]!, options: .init(permutation: [0, 2, 3, 1])))
+    }
+    #expect(counts.fused == 1)
+  }
+
   /// A matrix product's store takes the bias add but not gelu, whose code is too long to unroll
   /// over the register tile: gelu runs as a kernel of its own, fused or not.
   @Test func geluStaysOutOfTheMatrixProductsEpilogue() async throws {

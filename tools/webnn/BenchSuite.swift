@@ -50,6 +50,20 @@ enum BenchSuite {
           })
       }
     }
+    // The encoder's attention products: 12 heads of 32 split from [128, 384] activations, the
+    // scores against the keys transposed, then the probabilities times the values.
+    func heads(_ g: BenchGraph, _ name: String) throws -> MLOperand {
+      try g.transpose(try g.reshape(try g.input(name, [128, 384]), [128, 12, 32]), [1, 0, 2])
+    }
+    list += [
+      Benchmark(name: "attention/scores-12x128x128x32", kind: .compute) { g in
+        g.output("y", try g.matmul(try heads(g, "q"), try g.transpose(try heads(g, "k"), [0, 2, 1])))
+      },
+      Benchmark(name: "attention/context-12x128x32x128", kind: .compute) { g in
+        let probabilities = try g.softmax(try g.input("p", [12, 128, 128], scale: 4), axis: 2)
+        g.output("y", try g.matmul(probabilities, try heads(g, "v")))
+      },
+    ]
     list += [
       conv("conv/3x3-64-56", [1, 64, 56, 56], out: 64, kernel: 3),
       conv("conv/1x1-96to24-56", [1, 96, 56, 56], out: 24, kernel: 1),
