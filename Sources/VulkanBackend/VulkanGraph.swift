@@ -238,25 +238,22 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
       vkCmdBindPipeline(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines[index])
 
       var count = 0
-      func addWrite(binding: Int, type: VkDescriptorType, _ info: VkDescriptorBufferInfo) {
-        bufferInfos[count] = info
+      // One descriptor write of a buffer range, or of a texel view where `view` is given.
+      func addWrite(
+        binding: Int, type: VkDescriptorType, _ info: VkDescriptorBufferInfo = .init(), view: VkBufferView? = nil
+      ) {
         var write = VkWriteDescriptorSet()
         write.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET
         write.dstBinding = UInt32(binding)
         write.descriptorCount = 1
         write.descriptorType = type
-        write.pBufferInfo = UnsafePointer(bufferInfos + count)
-        writes[count] = write
-        count += 1
-      }
-      func addTexelWrite(binding: Int, _ view: VkBufferView) {
-        texelViews[count] = view
-        var write = VkWriteDescriptorSet()
-        write.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET
-        write.dstBinding = UInt32(binding)
-        write.descriptorCount = 1
-        write.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
-        write.pTexelBufferView = UnsafePointer(texelViews + count)
+        if let view {
+          texelViews[count] = view
+          write.pTexelBufferView = UnsafePointer(texelViews + count)
+        } else {
+          bufferInfos[count] = info
+          write.pBufferInfo = UnsafePointer(bufferInfos + count)
+        }
         writes[count] = write
         count += 1
       }
@@ -275,7 +272,8 @@ final class VulkanGraph: MLBackendGraph, @unchecked Sendable {
         if let texels = dispatch.kernel.texels(binding: position + 1) {
           let view = try region.buffer.texelView(
             offset: region.offset, bytes: region.boundBytes, format: texels.format, texelBytes: texels.bytes)
-          addTexelWrite(binding: position + 1 + GraphPlan.maxBindings, view)
+          addWrite(
+            binding: position + 1 + GraphPlan.maxBindings, type: VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, view: view)
           continue
         }
         // A binding the kernel reaches by address (decided in init) gets no descriptor; any other
