@@ -150,8 +150,9 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
   public var matrixProduct: MatrixProduct
   /// Where Winograd convolutions are used.
   public var winograd: Winograd
-  /// Whether the register-tiled kernels read their streamed operand (B of a matrix product) as
-  /// texels (`WEBNN_TEXEL_LOADS=0|1`; on by default on CPU devices). On lavapipe a storage-buffer
+  /// Whether kernels read the operand they stream as texels: the register-tiled matrix
+  /// product's B, the depthwise and direct convolutions' input, im2col's source
+  /// (`WEBNN_TEXEL_LOADS=0|1`; on by default on CPU devices). On lavapipe a storage-buffer
   /// load whose address differs between lanes is a loop over the lanes with a bounds check and
   /// a branch per element, while texelFetch is a branch-free gather: matmul 1024^3 ran 1.5-2x
   /// faster reading B as texels.

@@ -256,20 +256,14 @@ struct GraphPlan {
   /// The byte size of any slot.
   func byteLength(ofSlot slot: Int) -> Int { ownedSlots[slot] ?? boundSlotBytes[slot] ?? 0 }
 
-  /// How a kernel may read `slot`, holding `type` data, as texels (vec4 ones, or one element
-  /// each where `vector` is false): where the selection reads streamed operands as texels and
-  /// the tensor fits one texel buffer; nil otherwise.
-  func texelType(ofSlot slot: Int, _ type: MLOperandDataType, vector: Bool = true) -> TexelType? {
-    texelType(ofSlot: slot, TexelType(type, vector: vector))
-  }
-
-  /// `texels` where the selection reads streamed operands as texels and `slot` fits one texel
-  /// buffer of them; nil otherwise.
-  func texelType(ofSlot slot: Int, _ texels: TexelType?) -> TexelType? {
+  /// `kernel` reading tensor binding `binding`, which holds `slot`, as `texels` where the
+  /// selection reads streamed operands as texels and `slot` fits one texel buffer of them;
+  /// `kernel` unchanged otherwise (also where `texels` is nil: the data has no texel format).
+  func streaming(_ kernel: Kernel, binding: Int, slot: Int, as texels: TexelType?) -> Kernel {
     guard selection.texelLoads, let texels,
       byteLength(ofSlot: slot) / texels.bytes <= selection.maxTexelBufferElements
-    else { return nil }
-    return texels
+    else { return kernel }
+    return kernel.readingTexels(binding: binding, texels)
   }
   func descriptor(_ operand: OperandID) -> MLOperandDescriptor { ir.operands[operand] }
 

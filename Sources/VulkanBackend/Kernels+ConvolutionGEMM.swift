@@ -64,15 +64,13 @@ extension GraphPlan {
       let matrixSize = paddedDepth * paddedPixels
       for v in [groups * matrixSize, matrixSize, kColStride, pColStride, depth] { p.append(v) }
       let (lanes, kBlock) = (64, 16)
-      var unfold = Kernel(
-        shader: "im2col.comp",
-        defines: [
-          "E_T": "uint", "E_ALIGN": "4", "CHANNEL_FIRST": channelFirst ? "1" : "0", "K_BLOCK": "\(kBlock)",
-          "WG_X": "\(lanes)",
-        ])
-      if let texels = texelType(ofSlot: slot(input), .word32Scalar) {
-        unfold = unfold.readingTexels(binding: 1, texels)
-      }
+      let unfold = streaming(
+        Kernel(
+          shader: "im2col.comp",
+          defines: [
+            "E_T": "uint", "E_ALIGN": "4", "CHANNEL_FIRST": channelFirst ? "1" : "0", "K_BLOCK": "\(kBlock)",
+            "WG_X": "\(lanes)",
+          ]), binding: 1, slot: slot(input), as: .word32Scalar)
       add(
         unfold,
         p, grid: Grid(x: (pixels + lanes - 1) / lanes, y: (depth + kBlock - 1) / kBlock, z: n * groups),

@@ -141,10 +141,9 @@ extension GraphPlan {
       let (rows, columns) = window.strides[0] == 1 ? (8, 4) : (4, 4)
       let lanes = outSizes[3] >= 128 ? 64 : outSizes[3] >= 32 ? 16 : 8
       let defines = windowDefines(type, kernel, window, rows: rows, columns: columns, lanes: lanes)
-      var depthwise = Kernel(shader: "depthwise_conv2d.comp", defines: defines)
-      if let texels = texelType(ofSlot: slot(input), type, vector: false) {
-        depthwise = depthwise.readingTexels(binding: 1, texels)
-      }
+      let depthwise = streaming(
+        Kernel(shader: "depthwise_conv2d.comp", defines: defines), binding: 1, slot: slot(input),
+        as: TexelType(type, vector: false))
       add(
         depthwise, p,
         grid: Grid(
@@ -161,10 +160,9 @@ extension GraphPlan {
       let lanes = outSizes[3] >= 64 ? 16 : 8
       var defines = windowDefines(type, kernel, window, rows: rows, columns: columns, lanes: lanes)
       defines["TO"] = "\(channels)"
-      var direct = Kernel(shader: "conv2d_direct_tiled.comp", defines: defines)
-      if let texels = texelType(ofSlot: slot(input), type, vector: false) {
-        direct = direct.readingTexels(binding: 1, texels)
-      }
+      let direct = streaming(
+        Kernel(shader: "conv2d_direct_tiled.comp", defines: defines), binding: 1, slot: slot(input),
+        as: TexelType(type, vector: false))
       add(
         direct, p,
         grid: Grid(

@@ -104,9 +104,7 @@ extension GraphPlan {
       && product.b.column % 4 == 0 && product.k % 4 == 0 && product.b.batchStrides.allSatisfy { $0 % 4 == 0 }
     if transposedB { kernel = kernel.with("VEC_BT", "1") }
     let vectorB = defines["VEC_B"] == "1" || transposedB
-    if let texels = texelType(ofSlot: product.b.slot, product.type, vector: vectorB) {
-      kernel = kernel.readingTexels(binding: 2, texels)
-    }
+    kernel = streaming(kernel, binding: 2, slot: product.b.slot, as: TexelType(product.type, vector: vectorB))
     add(kernel, p, grid: grid, reads: reads, writes: [product.output.slot])
     dispatches[dispatches.count - 1].detail = product.profileDetail
   }

@@ -25,15 +25,9 @@ struct Kernel: Hashable {
   /// Whether tensor binding `binding` is reached through its device address.
   func addresses(binding: Int) -> Bool { defines["TENSOR_\(binding)"] == "TENSOR_ADDRESSED" }
 
-  /// The same kernel reading tensor binding `binding` as texels of `type` through its texel twin, binding `binding + maxBindings` (`TEXELS_<binding>`).
+  /// The same kernel reading tensor binding `binding` as texels of `type` through its texel
+  /// twin, binding `binding + maxBindings` (`TEXELS_<binding>`).
   func readingTexels(binding: Int, _ type: TexelType) -> Kernel { with("TEXELS_\(binding)", type.rawValue) }
-
-  /// The same kernel reading tensor binding `binding` as a storage buffer again.
-  func withoutTexels(binding: Int) -> Kernel {
-    var defines = defines
-    defines["TEXELS_\(binding)"] = nil
-    return Kernel(shader: shader, defines: defines)
-  }
 
   /// How tensor binding `binding` is read as texels, if it is.
   func texels(binding: Int) -> TexelType? { defines["TEXELS_\(binding)"].flatMap(TexelType.init(rawValue:)) }
