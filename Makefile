@@ -70,6 +70,7 @@ test: deps
 	@$(call timed,webnn wpt (CPU-device kernels),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_KERNELS=cpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt (GPU kernels),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_KERNELS=gpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt (storage-buffer loads only),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_TEXEL_LOADS=0 .build/release/webnn wpt)
+	@$(call timed,swift test FusionTests (storage-buffer loads only),WEBNN_VALIDATION=1 WEBNN_TEXEL_LOADS=0 $(SWIFT) test -c release --skip-build $(TEST_FLAGS) --filter FusionTests)
 	@$(call timed,webnn wpt (Winograd on every eligible conv2d),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_WINOGRAD=always .build/release/webnn wpt)
 	@$(call timed,webnn wpt-validation,WEBNN_VALIDATION=1 .build/release/webnn wpt-validation)
 	@$(call timed,webnn compare (ONNX test models),WEBNN_VALIDATION=1 tools/onnxruntime/compare-test-models.sh)

@@ -20,6 +20,12 @@ TENSOR(1, as, A_T, A_ALIGN)
 TENSOR(2, b4, A_V, 16)
 TENSOR(2, bs, A_T, A_ALIGN)
 TENSOR(3, z4, Z_V, 16)
+#ifdef TEXELS_1
+TEXELS(1, aTexels)
+#endif
+#ifdef TEXELS_2
+TEXELS(2, bTexels)
+#endif
 #else
 TENSOR(1, as, A_T, A_ALIGN)
 TENSOR(2, bs, A_T, A_ALIGN)
@@ -32,12 +38,16 @@ void main() {
   uint rank = P(4);
 #if VECTORIZED
 #if FLAT
-#if A_MODE == 1
+#ifdef TEXELS_1
+  A_V av = texelFetch(aTexels, int(i));
+#elif A_MODE == 1
   A_V av = a4.v[i];
 #else
   A_V av = A_V(as.v[0]);
 #endif
-#if B_MODE == 1
+#ifdef TEXELS_2
+  A_V bv = texelFetch(bTexels, int(i));
+#elif B_MODE == 1
   A_V bv = b4.v[i];
 #else
   A_V bv = A_V(bs.v[0]);

@@ -153,9 +153,11 @@ extension GraphPlan {
     p.bind(slot(output))
     p.append(invocations)
     p.words += options.words
-    add(
-      Kernel(shader: "elementwise_unary.comp", defines: defines), p, invocations: invocations, reads: [slot(input)],
-      writes: [slot(output)])
+    var kernel = Kernel(shader: "elementwise_unary.comp", defines: defines)
+    if defines["VECTORIZED"] != nil, x.dataType == .float32 {
+      kernel = streaming(kernel, binding: 1, slot: slot(input), as: .float32)
+    }
+    add(kernel, p, invocations: invocations, reads: [slot(input)], writes: [slot(output)])
   }
 
   mutating func emitBinary(_ op: BinaryOperator, _ a: OperandID, _ b: OperandID, _ output: OperandID) {
@@ -193,9 +195,12 @@ extension GraphPlan {
     p.append(shape, padTo: Self.maxKernelRank, fill: 1)
     p.append(strides[0], padTo: Self.maxKernelRank)
     p.append(strides[1], padTo: Self.maxKernelRank)
-    add(
-      Kernel(shader: "elementwise_binary.comp", defines: defines), p, invocations: invocations,
-      reads: [slot(a), slot(b)], writes: [slot(output)])
+    var kernel = Kernel(shader: "elementwise_binary.comp", defines: defines)
+    if shape.count == 1, defines["VECTORIZED"] != nil, type == .float32 {
+      if defines["A_MODE"] == "1" { kernel = streaming(kernel, binding: 1, slot: slot(a), as: .float32) }
+      if defines["B_MODE"] == "1" { kernel = streaming(kernel, binding: 2, slot: slot(b), as: .float32) }
+    }
+    add(kernel, p, invocations: invocations, reads: [slot(a), slot(b)], writes: [slot(output)])
   }
 
   mutating func emitWhere(_ condition: OperandID, _ trueValue: OperandID, _ falseValue: OperandID, _ output: OperandID)

@@ -33,8 +33,10 @@ extension GraphPlan {
     for j in 0..<ElementwiseChain.maxInputs {
       p.append(j < strides.count ? strides[j] : [], padTo: Self.maxKernelRank)
     }
-    add(
-      Kernel(shader: "elementwise_fused.comp", defines: defines), p, invocations: invocations,
-      reads: chain.inputs.map { slot($0) }, writes: [slot(chain.output)])
+    var kernel = Kernel(shader: "elementwise_fused.comp", defines: defines)
+    for (j, operand) in chain.inputs.enumerated() where defines["IN\(j)_VEC"] == "1" {
+      kernel = streaming(kernel, binding: j + 2, slot: slot(operand), as: .float32)
+    }
+    add(kernel, p, invocations: invocations, reads: chain.inputs.map { slot($0) }, writes: [slot(chain.output)])
   }
 }

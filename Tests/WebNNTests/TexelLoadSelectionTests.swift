@@ -44,3 +44,72 @@ import WebNN
     #expect(try Self.texelsOfB(.float32, texelLoads: false, maxTexels: 1 << 27) == nil)
   }
 }
+
+/// Element-wise kernels read a float32 input of the output's shape as vec4 texels, and every
+/// other input (broadcast, integer, or a shape that does not vectorize) as storage.
+@Suite struct ElementwiseTexelLoadTests {
+  /// The element-wise dispatches of `y`, planned with texel loads on, with the passes `fused`.
+  static func dispatches(fused: Bool, _ make: (MLGraphBuilder) throws -> MLOperand) throws -> [KernelDispatch] {
+    let device = try GuardRegionTests.device()
+    var selection = device.selection
+    selection.texelLoads = true
+    selection.maxTexelBufferElements = 1 << 20
+    let b = MLGraphBuilder(try ML().createContextSync())
+    let ir = try b.graphIR(["y": try make(b)])
+    let plan = try GraphPasses.$override.withValue(fused) {
+      try GraphPlan(ir, hasFloat16Arithmetic: false, selection: selection)
+    }
+    return plan.dispatches.filter { $0.kernel.shader.hasPrefix("elementwise") }
+  }
+
+  @Test func sameShapeInputsAreTexelsAndBroadcastOnesAreNot() throws {
+    let same = try Self.dispatches(fused: false) { b in
+      try b.add(
+        try b.input("a", .init(dataType: .float32, shape: [8, 64])),
+        try b.input("b", .init(dataType: .float32, shape: [8, 64])))
+    }
+    try #require(same.count == 1)
+    #expect(same[0].kernel.texels(binding: 1) == .float32)
+    #expect(same[0].kernel.texels(binding: 2) == .float32)
+    let broadcast = try Self.dispatches(fused: false) { b in
+      try b.add(
+        try b.input("a", .init(dataType: .float32, shape: [8, 64])),
+        try b.input("b", .init(dataType: .float32, shape: [1])))
+    }
+    try #require(broadcast.count == 1)
+    #expect(broadcast[0].kernel.texels(binding: 1) == .float32)
+    #expect(broadcast[0].kernel.texels(binding: 2) == nil)
+    let integers = try Self.dispatches(fused: false) { b in
+      try b.add(
+        try b.input("a", .init(dataType: .int32, shape: [8, 64])),
+        try b.input("b", .init(dataType: .int32, shape: [8, 64])))
+    }
+    try #require(integers.count == 1)
+    #expect(integers[0].kernel.texels(binding: 1) == nil)
+    let odd = try Self.dispatches(fused: false) { b in
+      try b.exp(try b.input("a", .init(dataType: .float32, shape: [7])))
+    }
+    try #require(odd.count == 1)
+    #expect(odd[0].kernel.texels(binding: 1) == nil)
+    let unary = try Self.dispatches(fused: false) { b in
+      try b.exp(try b.input("a", .init(dataType: .float32, shape: [8])))
+    }
+    try #require(unary.count == 1)
+    #expect(unary[0].kernel.texels(binding: 1) == .float32)
+  }
+
+  @Test func fusedChainsReadFullShapeInputsAsTexels() throws {
+    let chain = try Self.dispatches(fused: true) { b in
+      let x = try b.input("x", .init(dataType: .float32, shape: [4, 64]))
+      let residual = try b.input("r", .init(dataType: .float32, shape: [4, 64]))
+      let bias = try b.input("bias", .init(dataType: .float32, shape: [64]))
+      return try b.relu(try b.add(try b.add(x, bias), residual))
+    }
+    try #require(chain.count == 1, "\(chain.map(\.kernel.shader))")
+    #expect(chain[0].kernel.shader == "elementwise_fused.comp")
+    // The output is binding 1; inputs follow in the order the chain met them: x, bias, r.
+    #expect(chain[0].kernel.texels(binding: 2) == .float32)
+    #expect(chain[0].kernel.texels(binding: 3) == nil)
+    #expect(chain[0].kernel.texels(binding: 4) == .float32)
+  }
+}
