@@ -24,7 +24,8 @@ TEST_FLAGS += -Xswiftc -warnings-as-errors
 # $(call timed,NAME,COMMAND): runs COMMAND, then prints how long it took (also when it fails).
 timed = start=$$SECONDS; $(2); rc=$$?; echo "== $(1): $$((SECONDS - start)) s (exit $$rc)"; exit $$rc
 
-.PHONY: deps bench-deps demo test wpt bench bench-smoke format docs capi-test python-test asan-test tsan-test
+.PHONY: deps bench-deps demo test wpt bench bench-smoke format docs capi-test python-test asan-test tsan-test \
+	dispatch-probe
 
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
@@ -223,3 +224,13 @@ stress-asan: fuzz
 stress-asan-run:
 	@$(call timed,stress under AddressSanitizer,env $(FUZZ_ENV) ASAN_OPTIONS=detect_leaks=0 WEBNN_VALIDATION=1 \
 	  .build-fuzz/release/stress-lifetime $(STRESS_SECONDS))
+
+# What one dispatch costs the Vulkan driver alone (a C program with one tiny kernel, no
+# swift-webnn): the floor under `webnn bench`'s per-op overhead on this device.
+dispatch-probe: deps
+	mkdir -p .build/dispatch-probe
+	glslc tools/dispatch-probe/tiny_add.comp -o .build/dispatch-probe/tiny_add.spv
+	gcc -O2 -Wall -Wextra -Werror tools/dispatch-probe/dispatch_probe.c -o .build/dispatch-probe/dispatch_probe -lvulkan
+	.build/dispatch-probe/dispatch_probe .build/dispatch-probe/tiny_add.spv 200 30 1
+	.build/dispatch-probe/dispatch_probe .build/dispatch-probe/tiny_add.spv 200 30 0
+	LP_NUM_THREADS=0 .build/dispatch-probe/dispatch_probe .build/dispatch-probe/tiny_add.spv 200 30 1
