@@ -6,7 +6,9 @@
 // outputs share once ((ROWS - 1) * SY + (KH - 1) * DY + 1 rows by (COLS - 1) * SX + (KW - 1) * DX + 1
 // columns) into registers.
 // Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X; TEXELS_1: the input read as
-// one-element texels (a gather on CPU devices, where a storage-buffer load is a loop over lanes).
+// one-element texels (a gather on CPU devices, where a storage-buffer load is a loop over lanes),
+// or with VEC_INPUT (COLS 4, rows of contiguous columns, a row stride that is a multiple of 4)
+// as vec4 texels, PHASE = (-pad left) mod 4.
 // Parameters: as conv2d.comp: [0] input, [1] filter, [2] bias, [3] output slots; [4] N, [5] C,
 // [6] H, [7] W, [8] O, [9] OH, [10] OW, ..., [18] pad top, [19] pad left, [20..23] input strides
 // (n, c, h, w), [24..27] filter strides (o, i, h, w), [28..31] output strides, [32] has bias.
@@ -39,6 +41,24 @@ void main() {
   int inputBase = n * sn + c * sc;
 
   float window[IN_ROWS][IN_COLS];
+#if VEC_INPUT
+  // Each patch row as aligned vec4 texels: the row stride is a multiple of 4 and the patch
+  // starts PHASE columns past a multiple of 4 (ox0 * SX is one, so only the padding sets it),
+  // so each vec4 lies wholly inside or outside the row.
+  const int vectors = (PHASE + IN_COLS + 3) / 4;
+  [[unroll]] for (int r = 0; r < IN_ROWS; ++r) {
+    int iy = iy0 + r;
+    bool rowInside = iy >= 0 && iy < H;
+    vec4 row[vectors];
+    [[unroll]] for (int v = 0; v < vectors; ++v) {
+      int ix = ix0 - PHASE + 4 * v;
+      bool inside = rowInside && ix >= 0 && ix < W;
+      vec4 texel = texelFetch(xTexels, inside ? (inputBase + iy * sh + ix) / 4 : 0);
+      row[v] = inside ? texel : vec4(0.0);
+    }
+    [[unroll]] for (int q = 0; q < IN_COLS; ++q) window[r][q] = row[(PHASE + q) / 4][(PHASE + q) % 4];
+  }
+#else
   [[unroll]] for (int r = 0; r < IN_ROWS; ++r) {
     int iy = iy0 + r;
     bool rowInside = iy >= 0 && iy < H;
@@ -50,6 +70,7 @@ void main() {
       window[r][q] = inside ? v : 0.0;
     }
   }
+#endif
 
   int filterBase = o * Pi(24), fh = Pi(26), fw = Pi(27);
   float acc[ROWS][COLS];

@@ -141,9 +141,16 @@ extension GraphPlan {
       let (rows, columns) = window.strides[0] == 1 ? (8, 4) : (4, 4)
       let lanes = outSizes[3] >= 128 ? 64 : outSizes[3] >= 32 ? 16 : 8
       let defines = windowDefines(type, kernel, window, rows: rows, columns: columns, lanes: lanes)
-      let depthwise = streaming(
-        Kernel(shader: "depthwise_conv2d.comp", defines: defines), binding: 1, slot: slot(input),
-        as: TexelType(type, vector: false))
+      let scalar = Kernel(shader: "depthwise_conv2d.comp", defines: defines)
+      // NCHW rows of a multiple of 4 columns: each patch row is read as aligned vec4 texels
+      // (3 fetches instead of 6 for a 3x3 window).
+      var depthwise = streaming(scalar, binding: 1, slot: slot(input), as: TexelType(type, vector: false))
+      if layout == .nchw, inSizes[3] % 4 == 0, columns == 4 {
+        let vectors = streaming(
+          scalar.with("VEC_INPUT", "1").with("PHASE", "\((4 - window.padding[2] % 4) % 4)"), binding: 1,
+          slot: slot(input), as: TexelType(type))
+        if vectors.texels(binding: 1) != nil { depthwise = vectors }
+      }
       add(
         depthwise, p,
         grid: Grid(

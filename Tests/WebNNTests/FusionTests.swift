@@ -225,6 +225,33 @@ import WebNNStress
     }
   }
 
+  /// Depthwise convolutions over NCHW rows of a multiple of 4 columns read each patch row as
+  /// aligned vec4 texels on CPU devices, with the padding setting where the patch starts in its
+  /// first vec4; every padding phase, strides, dilations, a channel multiplier and a 5x5 window
+  /// are checked against the CPU reference (and, with `WEBNN_TEXEL_LOADS=0` in `make test`, the
+  /// storage-buffer path too).
+  @Test func depthwiseConvolutionsAgree() async throws {
+    let cases: [(c: Int, multiplier: Int, h: Int, w: Int, k: Int, pad: [Int], stride: Int, dilation: Int)] = [
+      (8, 1, 9, 16, 3, [1, 1, 1, 1], 1, 1),
+      (8, 1, 10, 20, 3, [0, 0, 0, 0], 1, 1),
+      (6, 2, 8, 12, 3, [2, 1, 2, 3], 1, 1),
+      (4, 1, 11, 24, 3, [0, 1, 3, 0], 2, 1),
+      (4, 1, 12, 16, 3, [2, 2, 2, 2], 1, 2),
+      (5, 1, 13, 28, 5, [2, 2, 2, 2], 1, 1),
+      (8, 1, 7, 14, 3, [1, 1, 1, 1], 1, 1),
+    ]
+    for (index, c) in cases.enumerated() {
+      _ = try await Self.check(seed: UInt64(270 + index), inputs: ["x": [1, c.c, c.h, c.w]]) { b, rng, inputs in
+        let y = try b.conv2d(
+          inputs["x"]!, try Self.constant(b, [c.c * c.multiplier, 1, c.k, c.k], &rng),
+          options: .init(
+            padding: c.pad, strides: [c.stride, c.stride], dilations: [c.dilation, c.dilation], groups: c.c,
+            bias: try Self.constant(b, [c.c * c.multiplier], &rng)))
+        return try b.clamp(y, options: .init(minValue: 0, maxValue: 6))
+      }
+    }
+  }
+
   @Test func batchNormalizationFoldsIntoTheConvolution() async throws {
     let counts = try await Self.check(seed: 300, inputs: ["x": [1, 3, 9, 9]]) { b, rng, inputs in
       let conv = try b.conv2d(

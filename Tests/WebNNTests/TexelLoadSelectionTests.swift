@@ -113,3 +113,41 @@ import WebNN
     #expect(chain[0].kernel.texels(binding: 4) == .float32)
   }
 }
+
+/// Depthwise convolutions read NCHW rows of a multiple of 4 columns as vec4 texels, other rows
+/// (and NHWC, whose columns are not contiguous) as one-element texels.
+@Suite struct DepthwiseTexelLoadTests {
+  static func depthwiseKernel(width: Int, layout: MLInputOperandLayout, padLeft: Int) throws -> Kernel {
+    let device = try GuardRegionTests.device()
+    var selection = device.selection
+    selection.texelLoads = true
+    selection.maxTexelBufferElements = 1 << 20
+    let b = MLGraphBuilder(try ML().createContextSync())
+    let shape = layout == .nchw ? [1, 8, 10, width] : [1, 10, width, 8]
+    let x = try b.input("x", .init(dataType: .float32, shape: shape))
+    let filterShape = layout == .nchw ? [8, 1, 3, 3] : [1, 3, 3, 8]
+    let w = try b.input("w", .init(dataType: .float32, shape: filterShape))
+    let y = try b.conv2d(
+      x, w,
+      options: .init(
+        padding: [1, 1, padLeft, 1], groups: 8, inputLayout: layout, filterLayout: layout == .nchw ? .oihw : .ihwo))
+    let plan = try GraphPlan(try b.graphIR(["y": y]), hasFloat16Arithmetic: false, selection: selection)
+    let kernels = plan.dispatches.map(\.kernel).filter { $0.shader == "depthwise_conv2d.comp" }
+    try #require(kernels.count == 1, "\(plan.dispatches.map(\.kernel.shader))")
+    return kernels[0]
+  }
+
+  @Test func rowsOfFourColumnsAreReadAsVectors() throws {
+    let aligned = try Self.depthwiseKernel(width: 16, layout: .nchw, padLeft: 1)
+    #expect(aligned.texels(binding: 1) == .float32)
+    #expect(aligned.defines["VEC_INPUT"] == "1")
+    #expect(aligned.defines["PHASE"] == "3")
+    #expect(try Self.depthwiseKernel(width: 16, layout: .nchw, padLeft: 2).defines["PHASE"] == "2")
+    #expect(try Self.depthwiseKernel(width: 16, layout: .nchw, padLeft: 0).defines["PHASE"] == "0")
+    let odd = try Self.depthwiseKernel(width: 14, layout: .nchw, padLeft: 1)
+    #expect(odd.texels(binding: 1) == .float32Scalar)
+    #expect(odd.defines["VEC_INPUT"] == nil)
+    let channelsLast = try Self.depthwiseKernel(width: 16, layout: .nhwc, padLeft: 1)
+    #expect(channelsLast.defines["VEC_INPUT"] == nil)
+  }
+}
