@@ -21,6 +21,10 @@ TEST_FLAGS := $(if $(shell grep -rl --include='*.swift' '@testable' Tests 2>/dev
 # The codebase is warning-free; the test build keeps it so.
 TEST_FLAGS += -Xswiftc -warnings-as-errors
 
+# The unit-test suites that compare kernels with CPU references, rerun with the other kernel
+# variants (storage-buffer loads only; the GPU-type kernels).
+KERNEL_SUITES := FusionTests|RowKernelTests
+
 # $(call timed,NAME,COMMAND): runs COMMAND, then prints how long it took (also when it fails).
 timed = start=$$SECONDS; $(2); rc=$$?; echo "== $(1): $$((SECONDS - start)) s (exit $$rc)"; exit $$rc
 
@@ -71,7 +75,8 @@ test: deps
 	@$(call timed,webnn wpt (CPU-device kernels),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_KERNELS=cpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt (GPU kernels),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_KERNELS=gpu .build/release/webnn wpt)
 	@$(call timed,webnn wpt (storage-buffer loads only),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_TEXEL_LOADS=0 .build/release/webnn wpt)
-	@$(call timed,swift test FusionTests (storage-buffer loads only),WEBNN_VALIDATION=1 WEBNN_TEXEL_LOADS=0 $(SWIFT) test -c release --skip-build $(TEST_FLAGS) --filter FusionTests)
+	@$(call timed,swift test kernel suites (storage-buffer loads only),WEBNN_VALIDATION=1 WEBNN_TEXEL_LOADS=0 $(SWIFT) test -c release --skip-build $(TEST_FLAGS) --filter '$(KERNEL_SUITES)')
+	@$(call timed,swift test kernel suites (GPU kernels),WEBNN_VALIDATION=1 WEBNN_KERNELS=gpu $(SWIFT) test -c release --skip-build $(TEST_FLAGS) --filter '$(KERNEL_SUITES)')
 	@$(call timed,webnn wpt (Winograd on every eligible conv2d),WEBNN_VALIDATION=sync WEBNN_GUARD=1 WEBNN_WINOGRAD=always .build/release/webnn wpt)
 	@$(call timed,webnn wpt-validation,WEBNN_VALIDATION=1 .build/release/webnn wpt-validation)
 	@$(call timed,webnn compare (ONNX test models),WEBNN_VALIDATION=1 tools/onnxruntime/compare-test-models.sh)
