@@ -94,9 +94,11 @@ extension GraphPlan {
       isTrailingContiguous(shape, axes)
     {
       defines["WG_X"] = "\(lanes)"
-      add(
-        Kernel(shader: "reduce_rows.comp", defines: defines), p, grid: .flat(count, workgroupSize: 1),
-        reads: [slot(input)], writes: [slot(output)])
+      var kernel = Kernel(shader: "reduce_rows.comp", defines: defines)
+      if type == .float32, reducedCount % 4 == 0 {
+        kernel = streaming(kernel.with("VEC_ROWS", "1"), binding: 1, slot: slot(input), as: .float32)
+      }
+      add(kernel, p, grid: .flat(count, workgroupSize: 1), reads: [slot(input)], writes: [slot(output)])
       return
     }
     add(

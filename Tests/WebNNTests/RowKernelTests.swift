@@ -117,4 +117,43 @@ import WebNNStress
     }
     #expect(Self.maxError(y, expected) <= 1e-5)
   }
+
+  /// Every reduce* operator over trailing rows (vec4 rows for multiples of 4, the scalar loop
+  /// otherwise); products over short rows of values near 1, logSum over positive values.
+  @Test func reductionRowsAgree() async throws {
+    typealias Reduce = (MLGraphBuilder, MLOperand, MLReduceOptions) throws -> MLOperand
+    let kinds: [(name: String, make: Reduce, reference: ([Double]) -> Double)] = [
+      ("sum", { try $0.reduceSum($1, options: $2) }, { $0.reduce(0, +) }),
+      ("mean", { try $0.reduceMean($1, options: $2) }, { $0.reduce(0, +) / Double($0.count) }),
+      ("l1", { try $0.reduceL1($1, options: $2) }, { $0.map(abs).reduce(0, +) }),
+      ("l2", { try $0.reduceL2($1, options: $2) }, { $0.map { $0 * $0 }.reduce(0, +).squareRoot() }),
+      ("sumSquare", { try $0.reduceSumSquare($1, options: $2) }, { $0.map { $0 * $0 }.reduce(0, +) }),
+      ("max", { try $0.reduceMax($1, options: $2) }, { $0.max()! }),
+      ("min", { try $0.reduceMin($1, options: $2) }, { $0.min()! }),
+      (
+        "logSumExp", { try $0.reduceLogSumExp($1, options: $2) },
+        { row in
+          let m = row.max()!
+          return m + Foundation.log(row.map { Foundation.exp($0 - m) }.reduce(0, +))
+        }
+      ),
+      ("logSum", { try $0.reduceLogSum($1, options: $2) }, { Foundation.log($0.reduce(0, +)) }),
+      ("product", { try $0.reduceProduct($1, options: $2) }, { $0.reduce(1, *) }),
+    ]
+    for (kindIndex, kind) in kinds.enumerated() {
+      for (sizeIndex, size) in [4, 12, 4096, 130].enumerated() {
+        let rows = 6
+        var x = Self.values(rows * size, seed: UInt64(200 + 10 * kindIndex + sizeIndex))
+        // Products stay finite (values near 1); logSum reduces positive values.
+        if kind.name == "product" { x = x.map { 1 + $0 / 64 } }
+        if kind.name == "logSum" { x = x.map { abs($0) + 1 / Float(size) } }
+        let y = try await Self.compute([2, 3, size], x) { b, x in try kind.make(b, x, .init(axes: [2])) }
+        let expected = (0..<rows).map { row in
+          kind.reference(x[(row * size)..<((row + 1) * size)].map(Double.init))
+        }
+        let scale = max(expected.map(abs).max()!, 1)
+        #expect(Self.maxError(y, expected) <= 1e-5 * scale, "reduce \(kind.name) over rows of \(size)")
+      }
+    }
+  }
 }
