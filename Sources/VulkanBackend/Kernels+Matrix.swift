@@ -135,27 +135,21 @@ extension GraphPlan {
     if shader == "conv2d.comp", groups > 1, inSizes[1] == groups, kernel.0 * kernel.1 <= 49,
       (window.strides + window.dilations).allSatisfy({ $0 <= 4 })
     {
-      // Measured on lavapipe (depthwise 3x3 over 144 x 56 x 56): 8 x 4 outputs per lane
-      // load each input about twice instead of nine times; strided windows need bigger patches,
-      // so they take fewer rows.
-      let (rows, columns) = window.strides[0] == 1 ? (8, 4) : (4, 4)
-      let lanes = outSizes[3] >= 128 ? 64 : outSizes[3] >= 32 ? 16 : 8
-      let defines = windowDefines(type, kernel, window, rows: rows, columns: columns, lanes: lanes)
+      let tile = planeTile(window, outputWidth: outSizes[3])
+      let defines = windowDefines(type, kernel, window, rows: tile.rows, columns: tile.columns, lanes: tile.lanes)
       let scalar = Kernel(shader: "depthwise_conv2d.comp", defines: defines)
       // NCHW rows of a multiple of 4 columns: each patch row is read as aligned vec4 texels
       // (3 fetches instead of 6 for a 3x3 window).
       var depthwise = streaming(scalar, binding: 1, slot: slot(input), as: TexelType(type, vector: false))
-      if layout == .nchw, inSizes[3] % 4 == 0, columns == 4 {
+      if layout == .nchw, inSizes[3] % 4 == 0, tile.columns == 4 {
         let vectors = streaming(
           scalar.with("VEC_INPUT", "1").with("PHASE", "\((4 - window.padding[2] % 4) % 4)"), binding: 1,
           slot: slot(input), as: TexelType(type))
         if vectors.texels(binding: 1) != nil { depthwise = vectors }
       }
       add(
-        depthwise, p,
-        grid: Grid(
-          x: (outSizes[3] + lanes * columns - 1) / (lanes * columns), y: (outSizes[2] + rows - 1) / rows,
-          z: outSizes[0] * outSizes[1]), reads: reads, writes: [slot(output)])
+        depthwise, p, grid: planeTileGrid(tile, outSizes, planes: outSizes[0] * outSizes[1]), reads: reads,
+        writes: [slot(output)])
       return
     }
     if shader == "conv2d.comp",
@@ -163,18 +157,16 @@ extension GraphPlan {
     {
       // Measured on lavapipe (3x3, 64 -> 64 channels at 56 x 56): 4 x 4 pixels x 8 channels per
       // lane, about 15% faster than unfolding into a scratch matrix, which it also saves.
-      let (rows, columns, channels) = (4, 4, 8)
-      let lanes = outSizes[3] >= 64 ? 16 : 8
-      var defines = windowDefines(type, kernel, window, rows: rows, columns: columns, lanes: lanes)
+      let tile = (rows: 4, columns: 4, lanes: outSizes[3] >= 64 ? 16 : 8)
+      let channels = 8
+      var defines = windowDefines(type, kernel, window, rows: tile.rows, columns: tile.columns, lanes: tile.lanes)
       defines["TO"] = "\(channels)"
       let direct = streaming(
         Kernel(shader: "conv2d_direct_tiled.comp", defines: defines), binding: 1, slot: slot(input),
         as: TexelType(type, vector: false))
       add(
-        direct, p,
-        grid: Grid(
-          x: (outSizes[3] + lanes * columns - 1) / (lanes * columns), y: (outSizes[2] + rows - 1) / rows,
-          z: outSizes[0] * ((outSizes[1] + channels - 1) / channels)), reads: reads, writes: [slot(output)])
+        direct, p, grid: planeTileGrid(tile, outSizes, planes: outSizes[0] * ((outSizes[1] + channels - 1) / channels)),
+        reads: reads, writes: [slot(output)])
       return
     }
     addImageKernel(
@@ -183,6 +175,21 @@ extension GraphPlan {
 
   /// The defines of the register-blocked convolution kernels: the window and steps as
   /// compile-time constants, and the outputs per lane.
+  /// The outputs each lane of a register-blocked window kernel (depthwise conv2d, maxPool2d)
+  /// computes in one (image, channel) plane, and the lanes of a workgroup. Measured on lavapipe
+  /// (depthwise 3x3 over 144 x 56 x 56): 8 x 4 outputs per lane load each input about twice
+  /// instead of nine times; strided windows need bigger patches, so they take fewer rows.
+  func planeTile(_ window: Window2D, outputWidth: Int) -> (rows: Int, columns: Int, lanes: Int) {
+    (window.strides[0] == 1 ? 8 : 4, 4, outputWidth >= 128 ? 64 : outputWidth >= 32 ? 16 : 8)
+  }
+
+  /// The grid of a register-blocked window kernel: x blocks of output columns, y blocks of
+  /// output rows, z the `planes` (images x channels, or x channel blocks).
+  func planeTileGrid(_ tile: (rows: Int, columns: Int, lanes: Int), _ outSizes: [Int], planes: Int) -> Grid {
+    let width = tile.lanes * tile.columns
+    return Grid(x: (outSizes[3] + width - 1) / width, y: (outSizes[2] + tile.rows - 1) / tile.rows, z: planes)
+  }
+
   private func windowDefines(
     _ type: MLOperandDataType, _ kernel: (Int, Int), _ window: Window2D, rows: Int, columns: Int, lanes: Int
   ) -> [String: String] {
@@ -234,17 +241,15 @@ extension GraphPlan {
     if kind == .max, [.float32, .float16].contains(type), dims[0] * dims[1] <= 49,
       (window.strides + window.dilations).allSatisfy({ $0 <= 4 }), inSizes[0] * inSizes[1] <= 65535
     {
-      let (rows, columns) = window.strides[0] == 1 ? (8, 4) : (4, 4)
-      let lanes = outSizes[3] >= 128 ? 64 : outSizes[3] >= 32 ? 16 : 8
-      let defines = windowDefines(type, (dims[0], dims[1]), window, rows: rows, columns: columns, lanes: lanes)
+      let tile = planeTile(window, outputWidth: outSizes[3])
+      let defines = windowDefines(
+        type, (dims[0], dims[1]), window, rows: tile.rows, columns: tile.columns, lanes: tile.lanes)
       let kernel = streaming(
         Kernel(shader: "max_pool2d_tiled.comp", defines: defines), binding: 1, slot: slot(input),
         as: TexelType(type, vector: false))
       add(
-        kernel, p,
-        grid: Grid(
-          x: (outSizes[3] + lanes * columns - 1) / (lanes * columns), y: (outSizes[2] + rows - 1) / rows,
-          z: outSizes[0] * outSizes[1]), reads: [slot(input)], writes: [slot(output)])
+        kernel, p, grid: planeTileGrid(tile, outSizes, planes: outSizes[0] * outSizes[1]), reads: [slot(input)],
+        writes: [slot(output)])
       return
     }
     var defines = typeDefines("X", type)
