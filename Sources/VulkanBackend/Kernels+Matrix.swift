@@ -173,8 +173,6 @@ extension GraphPlan {
       Kernel(shader: shader, defines: elementDefines(type)), p, outSizes, reads: reads, writes: [slot(output)])
   }
 
-  /// The defines of the register-blocked convolution kernels: the window and steps as
-  /// compile-time constants, and the outputs per lane.
   /// The outputs each lane of a register-blocked window kernel (depthwise conv2d, maxPool2d)
   /// computes in one (image, channel) plane, and the lanes of a workgroup. Measured on lavapipe
   /// (depthwise 3x3 over 144 x 56 x 56): 8 x 4 outputs per lane load each input about twice
@@ -190,6 +188,8 @@ extension GraphPlan {
     return Grid(x: (outSizes[3] + width - 1) / width, y: (outSizes[2] + tile.rows - 1) / tile.rows, z: planes)
   }
 
+  /// The defines of the register-blocked window kernels: the window and steps as compile-time
+  /// constants, and the outputs per lane.
   private func windowDefines(
     _ type: MLOperandDataType, _ kernel: (Int, Int), _ window: Window2D, rows: Int, columns: Int, lanes: Int
   ) -> [String: String] {

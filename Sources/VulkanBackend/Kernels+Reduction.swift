@@ -35,6 +35,15 @@ extension GraphPlan {
     let perLane = (size / 4 + lanes - 1) / lanes
     return perLane <= Self.maxRowVectorsPerLane ? perLane : nil
   }
+
+  /// `kernel` (softmax_rows or normalization_rows, `lanes` per row) holding its rows of `size`
+  /// elements in registers as vec4s (ROW_VECTORS), reading the input `slot` as texels where
+  /// the selection does; nil where ``rowVectorsPerLane(_:_:lanes:)`` rules the rows out.
+  func holdingRows(_ kernel: Kernel, _ type: MLOperandDataType, size: Int, lanes: Int, input slot: Int) -> Kernel? {
+    guard let perLane = rowVectorsPerLane(type, size, lanes: lanes) else { return nil }
+    let vectors = kernel.with("ROW_VECTORS", "1").with("ROW", "\(size)").with("PER_LANE", "\(perLane)")
+    return streaming(vectors, binding: 1, slot: slot, as: .float32)
+  }
   /// 16 vec4s (64 floats) per lane: rows of up to 512 elements on an 8-lane CPU device.
   static let maxRowVectorsPerLane = 16
 
@@ -56,10 +65,7 @@ extension GraphPlan {
     if inner == 1, size > 0, let lanes = selection.rowLanes {
       // Rows along the last axis: a workgroup each.
       var kernel = Kernel(shader: "softmax_rows.comp", defines: defines.merging(["WG_X": "\(lanes)"]) { $1 })
-      if let perLane = rowVectorsPerLane(type, size, lanes: lanes) {
-        kernel = kernel.with("ROW_VECTORS", "1").with("ROW", "\(size)").with("PER_LANE", "\(perLane)")
-        kernel = streaming(kernel, binding: 1, slot: slot(input), as: .float32)
-      }
+      kernel = holdingRows(kernel, type, size: size, lanes: lanes, input: slot(input)) ?? kernel
       add(kernel, p, grid: .flat(outer, workgroupSize: 1), reads: [slot(input)], writes: [slot(output)])
       return
     }
@@ -195,9 +201,8 @@ extension GraphPlan {
         shader: "normalization_rows.comp",
         defines: elementDefines(type).merging(["WG_X": "\(lanes)", "SCALE_REDUCED": scaleReduced ? "1" : "0"]) { $1 })
       let count = g.reducedShape.reduce(1, *)
-      if let perLane = rowVectorsPerLane(type, count, lanes: lanes) {
-        kernel = kernel.with("ROW_VECTORS", "1").with("ROW", "\(count)").with("PER_LANE", "\(perLane)")
-        kernel = streaming(kernel, binding: 1, slot: slot(input), as: .float32)
+      if let vectors = holdingRows(kernel, type, size: count, lanes: lanes, input: slot(input)) {
+        kernel = vectors
         for (binding, operand) in [(2, scale), (3, bias)] where scaleReduced {
           if let operand { kernel = streaming(kernel, binding: binding, slot: slot(operand), as: .float32) }
         }
