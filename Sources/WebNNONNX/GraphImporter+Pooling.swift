@@ -63,6 +63,7 @@ extension GraphImporter {
   func convertGlobalPool(_ node: ONNXNode) throws {
     guard let xName = node.input(0) else { throw node.invalid("needs X") }
     let x = try operand(xName)
+    guard x.rank >= 3 else { throw node.invalid("X must have rank 3 or more, has \(x.shape)") }
     let axes = Array(2..<x.rank)
     let options = MLReduceOptions(axes: axes, keepDimensions: true)
     let y =
