@@ -101,6 +101,9 @@ enum BenchRunner {
       for (name, tensor) in outputs { last[name] = try await context.readTensor(tensor) }
     }
     for _ in 0..<options.warmup { try await once() }
+    // A profile covers the timed runs only: a driver that compiles a kernel at its first
+    // dispatch (lavapipe with a cold shader cache) would otherwise charge that to the kernel.
+    KernelProfile.reset()
     var times: [Double] = []
     for _ in 0..<options.runs {
       let start = ContinuousClock.now
