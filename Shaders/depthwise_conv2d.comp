@@ -5,7 +5,8 @@
 // filter taps are workgroup-uniform loads, and each lane loads the input patch its ROWS x COLS
 // outputs share once ((ROWS - 1) * SY + (KH - 1) * DY + 1 rows by (COLS - 1) * SX + (KW - 1) * DX + 1
 // columns) into registers.
-// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X; TEXELS_1: the input read as
+// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X, LANE_ROWS (the lanes
+// stack LANE_ROWS tiles down the plane, for planes narrower than WG_X * COLS); TEXELS_1: the input read as
 // one-element texels (a gather on CPU devices, where a storage-buffer load is a loop over lanes),
 // or with VEC_INPUT (COLS 4, rows of contiguous columns, a row stride that is a multiple of 4)
 // as vec4 texels, PHASE = (-pad left) mod 4.
@@ -26,6 +27,9 @@ TENSOR(2, w, T, T_ALIGN)
 TENSOR(3, bias, T, T_ALIGN)
 TENSOR(4, y, T, T_ALIGN)
 
+#ifndef LANE_ROWS
+#define LANE_ROWS 1
+#endif
 #define IN_ROWS ((ROWS - 1) * SY + (KH - 1) * DY + 1)
 #define IN_COLS ((COLS - 1) * SX + (KW - 1) * DX + 1)
 
@@ -33,9 +37,11 @@ void main() {
   int H = Pi(6), W = Pi(7), O = Pi(8), OH = Pi(9), OW = Pi(10);
   int o = int(gl_WorkGroupID.z) % O, n = int(gl_WorkGroupID.z) / O;
   int c = o / (O / Pi(5));
-  int oy0 = int(gl_WorkGroupID.y) * ROWS;
-  int ox0 = int(gl_WorkGroupID.x * WG_X + gl_LocalInvocationID.x) * COLS;
-  if (ox0 >= OW) return;
+  // Lanes run along the row first; LANE_ROWS of them stack down the plane (1 for wide planes).
+  uint laneColumns = WG_X / LANE_ROWS, lane = gl_LocalInvocationID.x;
+  int oy0 = int(gl_WorkGroupID.y * LANE_ROWS + lane / laneColumns) * ROWS;
+  int ox0 = int(gl_WorkGroupID.x * laneColumns + lane % laneColumns) * COLS;
+  if (ox0 >= OW || oy0 >= OH) return;
   int iy0 = oy0 * SY - Pi(18), ix0 = ox0 * SX - Pi(19);
   int sn = Pi(20), sc = Pi(21), sh = Pi(22), sw = Pi(23);
   int inputBase = n * sn + c * sc;

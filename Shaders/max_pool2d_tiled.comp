@@ -4,7 +4,8 @@
 // (image, channel) plane, and each lane loads the input patch its ROWS x COLS outputs share once
 // into registers (for 3x3 at stride 2 and 4 x 4 outputs, 81 loads instead of 144). A window
 // wholly in the padding gives 0, as pool2d.comp does.
-// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X; TEXELS_1: the input read as
+// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X, LANE_ROWS (the lanes
+// stack LANE_ROWS tiles down the plane, for planes narrower than WG_X * COLS); TEXELS_1: the input read as
 // one-element texels (a gather on CPU devices, where a storage-buffer load is a loop over lanes).
 // Parameters: as pool2d.comp: [0] input, [1] output slots; [2] N, [3] C, [4] H, [5] W, [6] OH,
 // [7] OW, ..., [14] pad top, [15] pad left, [16..19] input strides (n, c, h, w), [20..23] output
@@ -20,15 +21,20 @@ TENSOR(1, x, T, T_ALIGN)
 #endif
 TENSOR(2, y, T, T_ALIGN)
 
+#ifndef LANE_ROWS
+#define LANE_ROWS 1
+#endif
 #define IN_ROWS ((ROWS - 1) * SY + (KH - 1) * DY + 1)
 #define IN_COLS ((COLS - 1) * SX + (KW - 1) * DX + 1)
 
 void main() {
   int C = Pi(3), H = Pi(4), W = Pi(5), OH = Pi(6), OW = Pi(7);
   int c = int(gl_WorkGroupID.z) % C, n = int(gl_WorkGroupID.z) / C;
-  int oy0 = int(gl_WorkGroupID.y) * ROWS;
-  int ox0 = int(gl_WorkGroupID.x * WG_X + gl_LocalInvocationID.x) * COLS;
-  if (ox0 >= OW) return;
+  // Lanes run along the row first; LANE_ROWS of them stack down the plane (1 for wide planes).
+  uint laneColumns = WG_X / LANE_ROWS, lane = gl_LocalInvocationID.x;
+  int oy0 = int(gl_WorkGroupID.y * LANE_ROWS + lane / laneColumns) * ROWS;
+  int ox0 = int(gl_WorkGroupID.x * laneColumns + lane % laneColumns) * COLS;
+  if (ox0 >= OW || oy0 >= OH) return;
   int iy0 = oy0 * SY - Pi(14), ix0 = ox0 * SX - Pi(15);
   int base = n * Pi(16) + c * Pi(17), sh = Pi(18), sw = Pi(19);
   const float lowest = uintBitsToFloat(0xff800000u);

@@ -135,8 +135,9 @@ extension GraphPlan {
     if shader == "conv2d.comp", groups > 1, inSizes[1] == groups, kernel.0 * kernel.1 <= 49,
       (window.strides + window.dilations).allSatisfy({ $0 <= 4 })
     {
-      let tile = planeTile(window, outputWidth: outSizes[3])
-      let defines = windowDefines(type, kernel, window, rows: tile.rows, columns: tile.columns, lanes: tile.lanes)
+      let tile = planeTile(window, outputHeight: outSizes[2], outputWidth: outSizes[3])
+      let defines = windowDefines(
+        type, kernel, window, rows: tile.rows, columns: tile.columns, lanes: tile.lanes, laneRows: tile.laneRows)
       let scalar = Kernel(shader: "depthwise_conv2d.comp", defines: defines)
       // NCHW rows of a multiple of 4 columns: each patch row is read as aligned vec4 texels
       // (3 fetches instead of 6 for a 3x3 window).
@@ -157,7 +158,7 @@ extension GraphPlan {
     {
       // Measured on lavapipe (3x3, 64 -> 64 channels at 56 x 56): 4 x 4 pixels x 8 channels per
       // lane, about 15% faster than unfolding into a scratch matrix, which it also saves.
-      let tile = (rows: 4, columns: 4, lanes: outSizes[3] >= 64 ? 16 : 8)
+      let tile = PlaneTile(rows: 4, columns: 4, lanes: outSizes[3] >= 64 ? 16 : 8, laneRows: 1)
       let channels = 8
       var defines = windowDefines(type, kernel, window, rows: tile.rows, columns: tile.columns, lanes: tile.lanes)
       defines["TO"] = "\(channels)"
@@ -173,30 +174,42 @@ extension GraphPlan {
       Kernel(shader: shader, defines: elementDefines(type)), p, outSizes, reads: reads, writes: [slot(output)])
   }
 
-  /// The outputs each lane of a register-blocked window kernel (depthwise conv2d, maxPool2d)
-  /// computes in one (image, channel) plane, and the lanes of a workgroup. Measured on lavapipe
-  /// (depthwise 3x3 over 144 x 56 x 56): 8 x 4 outputs per lane load each input about twice
-  /// instead of nine times; strided windows need bigger patches, so they take fewer rows.
-  func planeTile(_ window: Window2D, outputWidth: Int) -> (rows: Int, columns: Int, lanes: Int) {
-    (window.strides[0] == 1 ? 8 : 4, 4, outputWidth >= 128 ? 64 : outputWidth >= 32 ? 16 : 8)
+  /// The tile of a register-blocked window kernel (depthwise conv2d, maxPool2d): the outputs
+  /// each lane computes in one (image, channel) plane, the lanes of a workgroup, and how many
+  /// of those lanes stack down the plane. Measured on lavapipe (depthwise 3x3 over 144 x 56 x
+  /// 56): 8 x 4 outputs per lane load each input about twice instead of nine times; strided
+  /// windows need bigger patches, so they take fewer rows. A plane narrower than 8 lanes' tiles
+  /// (MobileNetV2's 14 and 7 columns) would leave lanes of the subgroup idle, so its lanes also
+  /// stack down the plane, with rows per lane cut to what the plane's height needs.
+  func planeTile(_ window: Window2D, outputHeight: Int, outputWidth: Int) -> PlaneTile {
+    let columns = 4
+    var rows = window.strides[0] == 1 ? 8 : 4
+    let lanes = outputWidth >= 128 ? 64 : outputWidth >= 32 ? 16 : 8
+    let laneColumns = min(lanes, ((outputWidth + columns - 1) / columns).nextPowerOfTwo)
+    let laneRows = lanes / laneColumns
+    if laneRows > 1 { rows = min(rows, (outputHeight + laneRows - 1) / laneRows) }
+    return PlaneTile(rows: rows, columns: columns, lanes: lanes, laneRows: laneRows)
   }
 
   /// The grid of a register-blocked window kernel: x blocks of output columns, y blocks of
   /// output rows, z the `planes` (images x channels, or x channel blocks).
-  func planeTileGrid(_ tile: (rows: Int, columns: Int, lanes: Int), _ outSizes: [Int], planes: Int) -> Grid {
-    let width = tile.lanes * tile.columns
-    return Grid(x: (outSizes[3] + width - 1) / width, y: (outSizes[2] + tile.rows - 1) / tile.rows, z: planes)
+  func planeTileGrid(_ tile: PlaneTile, _ outSizes: [Int], planes: Int) -> Grid {
+    let width = tile.lanes / tile.laneRows * tile.columns
+    let height = tile.rows * tile.laneRows
+    return Grid(x: (outSizes[3] + width - 1) / width, y: (outSizes[2] + height - 1) / height, z: planes)
   }
 
   /// The defines of the register-blocked window kernels: the window and steps as compile-time
   /// constants, and the outputs per lane.
   private func windowDefines(
-    _ type: MLOperandDataType, _ kernel: (Int, Int), _ window: Window2D, rows: Int, columns: Int, lanes: Int
+    _ type: MLOperandDataType, _ kernel: (Int, Int), _ window: Window2D, rows: Int, columns: Int, lanes: Int,
+    laneRows: Int = 1
   ) -> [String: String] {
     var defines = elementDefines(type)
     for (name, value) in [
       ("KH", kernel.0), ("KW", kernel.1), ("SY", window.strides[0]), ("SX", window.strides[1]),
       ("DY", window.dilations[0]), ("DX", window.dilations[1]), ("ROWS", rows), ("COLS", columns), ("WG_X", lanes),
+      ("LANE_ROWS", laneRows),
     ] {
       defines[name] = "\(value)"
     }
@@ -241,9 +254,10 @@ extension GraphPlan {
     if kind == .max, [.float32, .float16].contains(type), dims[0] * dims[1] <= 49,
       (window.strides + window.dilations).allSatisfy({ $0 <= 4 }), inSizes[0] * inSizes[1] <= 65535
     {
-      let tile = planeTile(window, outputWidth: outSizes[3])
+      let tile = planeTile(window, outputHeight: outSizes[2], outputWidth: outSizes[3])
       let defines = windowDefines(
-        type, (dims[0], dims[1]), window, rows: tile.rows, columns: tile.columns, lanes: tile.lanes)
+        type, (dims[0], dims[1]), window, rows: tile.rows, columns: tile.columns, lanes: tile.lanes,
+        laneRows: tile.laneRows)
       let kernel = streaming(
         Kernel(shader: "max_pool2d_tiled.comp", defines: defines), binding: 1, slot: slot(input),
         as: TexelType(type, vector: false))
@@ -276,4 +290,14 @@ extension GraphPlan {
       add(kernel, p, invocations: n * c * h * w, reads: reads, writes: writes)
     }
   }
+}
+
+/// The work of one workgroup of a register-blocked window kernel: each lane computes `rows` x
+/// `columns` outputs of one plane; `lanes / laneRows` lanes run along the plane's rows and
+/// `laneRows` of those runs stack down it.
+struct PlaneTile {
+  var rows: Int
+  var columns: Int
+  var lanes: Int
+  var laneRows: Int
 }

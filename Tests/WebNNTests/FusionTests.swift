@@ -229,7 +229,7 @@ import WebNNStress
   /// aligned vec4 texels on CPU devices, with the padding setting where the patch starts in its
   /// first vec4; every padding phase, strides, dilations, a channel multiplier and a 5x5 window
   /// are checked against the CPU reference (and, with `WEBNN_TEXEL_LOADS=0` in `make test`, the
-  /// storage-buffer path too).
+  /// storage-buffer path too). Narrow planes run several lanes down the plane.
   @Test func depthwiseConvolutionsAgree() async throws {
     let cases: [(c: Int, multiplier: Int, h: Int, w: Int, k: Int, pad: [Int], stride: Int, dilation: Int)] = [
       (8, 1, 9, 16, 3, [1, 1, 1, 1], 1, 1),
@@ -239,6 +239,11 @@ import WebNNStress
       (4, 1, 12, 16, 3, [2, 2, 2, 2], 1, 2),
       (5, 1, 13, 28, 5, [2, 2, 2, 2], 1, 1),
       (8, 1, 7, 14, 3, [1, 1, 1, 1], 1, 1),
+      // Planes narrower than a subgroup's tiles stack lanes down the plane (MobileNetV2's 14
+      // and 7 columns), over several workgroup rows where the plane is tall.
+      (3, 1, 150, 14, 3, [1, 1, 1, 1], 1, 1),
+      (3, 1, 7, 7, 3, [1, 1, 1, 1], 1, 1),
+      (2, 2, 97, 6, 3, [1, 0, 1, 2], 2, 1),
     ]
     for (index, c) in cases.enumerated() {
       _ = try await Self.check(seed: UInt64(270 + index), inputs: ["x": [1, c.c, c.h, c.w]]) { b, rng, inputs in

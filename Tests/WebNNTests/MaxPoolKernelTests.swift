@@ -51,6 +51,9 @@ import WebNNStress
       Case(h: 7, w: 7, window: [7, 7]),
       Case(h: 5, w: 6, window: [3, 3], stride: [3, 3], pad: [3, 3, 3, 3], ceil: true),
       Case(c: 2, h: 30, w: 70, window: [5, 5], stride: [4, 4], pad: [2, 1, 2, 1]),
+      // Narrow planes: lanes stacked down the plane, over several workgroup rows.
+      Case(c: 2, h: 150, w: 6, pad: [1, 1, 1, 1]),
+      Case(h: 61, w: 14, stride: [2, 2], pad: [0, 1, 0, 1], nhwc: true),
     ]
     let context = try await sharedContext()
     for (index, c) in cases.enumerated() {
