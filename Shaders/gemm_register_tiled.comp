@@ -14,7 +14,7 @@
 // VEC_BT (with VEC_A, without VEC_B): B is stored transposed (row stride 1; column, batch
 // strides and K multiples of 4), so each of a lane's columns is read as vec4 along k, one load
 // per column for 4 steps of k instead of 4; with TEXELS_2 those are texel fetches too. Without
-// VEC_B or VEC_BT, TEXELS_2 reads B as one-element texels.
+// VEC_B or VEC_BT, TEXELS_2 reads B as one-element texels. TEXELS_1: A likewise (below).
 // Parameters: [0] a, [1] b, [2] c, [3] out slots; [4] M, [5] N, [6] K, [7] batch rank,
 // [8..15] batch shape, [16..23] a batch strides, [24..31] b batch strides,
 // [32..39] c batch strides, [40..47] out batch strides, [48] a row stride, [49] a column
@@ -27,9 +27,23 @@
 #define VEC_BT 0
 #endif
 
+// TEXELS_1: A read as texels too (vec4 texels with VEC_A, else one-element ones). On lavapipe
+// a storage-buffer load is a loop over the lanes even where every lane reads the same address,
+// so the uniform loads of A cost more than texel fetches (matmul 1024^3 about 20% faster).
+#if defined(TEXELS_1) && VEC_A
+TEXELS(1, aTexels)
+#define A_AT(i) texelFetch(aTexels, (i) / 4)[(i) % 4]
+#define A_QUAD(q) texelFetch(aTexels, q)
+#elif defined(TEXELS_1)
+TEXELS(1, aTexels)
+#define A_AT(i) texelFetch(aTexels, i).x
+#else
 TENSOR(1, a, T, T_ALIGN)
+#define A_AT(i) float(a.v[i])
 #if VEC_A
 TENSOR(1, a4, T4, T4_ALIGN)
+#define A_QUAD(q) vec4(a4.v[q])
+#endif
 #endif
 #if VEC_B && defined(TEXELS_2)
 TEXELS(2, bTexels)
@@ -129,7 +143,7 @@ void main() {
 #endif
   for (; k + 4u <= K; k += 4u) {
     vec4 av[TM];
-    [[unroll]] for (uint r = 0u; r < TM; ++r) av[r] = vec4(a4.v[rowQuad[r] + int(k / 4u)]);
+    [[unroll]] for (uint r = 0u; r < TM; ++r) av[r] = A_QUAD(rowQuad[r] + int(k / 4u));
 #if VEC_BT
     vec4 bk[TN];
     [[unroll]] for (uint j = 0u; j < TN; ++j) bk[j] = B_COLUMN(columnQuad[j] + int(k / 4u));
@@ -153,7 +167,7 @@ void main() {
     LOAD_B(k)
     int aOffset = int(k) * aCol;
     [[unroll]] for (uint r = 0u; r < TM; ++r) {
-      float av = float(a.v[rowOffset[r] + aOffset]);
+      float av = A_AT(rowOffset[r] + aOffset);
       [[unroll]] for (uint q = 0u; q < TNV; ++q) acc[r][q] += av * bv[q];
     }
   }

@@ -151,7 +151,7 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
   /// Where Winograd convolutions are used.
   public var winograd: Winograd
   /// Whether kernels read the operand they stream as texels: the register-tiled matrix
-  /// product's B, the convolutions', im2col's and max pooling's input, element-wise inputs of
+  /// product's A and B, the convolutions', im2col's and max pooling's input, element-wise inputs of
   /// the output's shape, and the rows of softmax, normalizations and reductions
   /// (`WEBNN_TEXEL_LOADS=0|1`; on by default on CPU devices). On lavapipe a storage-buffer
   /// load whose address differs between lanes is a loop over the lanes with a bounds check and

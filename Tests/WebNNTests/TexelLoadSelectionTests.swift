@@ -4,7 +4,7 @@ import WebNN
 @testable import VulkanBackend
 @testable import WebNNCore
 
-/// Matrix products read B as vec4 texels only where the selection asks for it, B's element type
+/// Matrix products read A and B as texels only where the selection asks for it, B's element type
 /// has a texel format, and B fits one texel buffer; otherwise B stays a storage buffer. The
 /// results of both paths are compared with the CPU reference by the conformance suite, run
 /// with texel loads on (the default on lavapipe) and off (`WEBNN_TEXEL_LOADS=0`) by `make test`.
@@ -19,29 +19,44 @@ import WebNN
     #expect(KernelSelection(KernelSelectionTests.lavapipe, environment: [:]).maxTexelBufferElements == 65536)
   }
 
-  /// The texel type the matrix product of a 64x128 by 128x256 `type` product reads B with.
-  static func texelsOfB(_ type: MLOperandDataType, texelLoads: Bool, maxTexels: Int) throws -> TexelType? {
+  /// The texel types the matrix product of a 64 x `k` by `k` x 256 `type` product reads A
+  /// (binding 1) and B (binding 2) with.
+  static func texels(
+    _ type: MLOperandDataType, k: Int = 128, texelLoads: Bool, maxTexels: Int
+  ) throws -> (a: TexelType?, b: TexelType?) {
     let device = try GuardRegionTests.device()
     var selection = device.selection
     selection.matrixProduct = .registerTiled
     selection.texelLoads = texelLoads
     selection.maxTexelBufferElements = maxTexels
     let b = MLGraphBuilder(try ML().createContextSync())
-    let x = try b.input("x", .init(dataType: type, shape: [64, 128]))
-    let w = try b.input("w", .init(dataType: type, shape: [128, 256]))
+    let x = try b.input("x", .init(dataType: type, shape: [64, k]))
+    let w = try b.input("w", .init(dataType: type, shape: [k, 256]))
     let ir = try b.graphIR(["y": try b.matmul(x, w)])
     let plan = try GraphPlan(ir, hasFloat16Arithmetic: false, selection: selection)
     let products = plan.dispatches.filter { $0.kernel.shader.hasPrefix("gemm") }
     try #require(products.count == 1, "one matrix-product dispatch: \(plan.dispatches.map(\.kernel.shader))")
-    return products[0].kernel.texels(binding: 2)
+    return (products[0].kernel.texels(binding: 1), products[0].kernel.texels(binding: 2))
   }
 
   @Test func bIsReadAsTexelsWhenItFitsOneTexelBuffer() throws {
     // B holds 128 x 256 = 32768 elements: 8192 vec4 texels.
-    #expect(try Self.texelsOfB(.float32, texelLoads: true, maxTexels: 8192) == .float32)
-    #expect(try Self.texelsOfB(.float16, texelLoads: true, maxTexels: 8192) == .float16)
-    #expect(try Self.texelsOfB(.float32, texelLoads: true, maxTexels: 8191) == nil)
-    #expect(try Self.texelsOfB(.float32, texelLoads: false, maxTexels: 1 << 27) == nil)
+    #expect(try Self.texels(.float32, texelLoads: true, maxTexels: 8192).b == .float32)
+    #expect(try Self.texels(.float16, texelLoads: true, maxTexels: 8192).b == .float16)
+    #expect(try Self.texels(.float32, texelLoads: true, maxTexels: 8191).b == nil)
+    #expect(try Self.texels(.float32, texelLoads: false, maxTexels: 1 << 27).b == nil)
+  }
+
+  /// A's loads are the same for every lane, but on lavapipe a storage-buffer load loops over
+  /// the lanes regardless, so A is read as texels too: vec4s where its rows are, single
+  /// elements where they are not (k = 127), storage where it does not fit or texels are off.
+  @Test func aIsReadAsTexelsToo() throws {
+    // A holds 64 x 128 = 8192 elements: 2048 vec4 texels.
+    #expect(try Self.texels(.float32, texelLoads: true, maxTexels: 8192).a == .float32)
+    #expect(try Self.texels(.float16, texelLoads: true, maxTexels: 8192).a == .float16)
+    #expect(try Self.texels(.float32, k: 127, texelLoads: true, maxTexels: 1 << 20).a == .float32Scalar)
+    #expect(try Self.texels(.float32, texelLoads: true, maxTexels: 2047).a == nil)
+    #expect(try Self.texels(.float32, texelLoads: false, maxTexels: 1 << 27).a == nil)
   }
 }
 
