@@ -108,7 +108,8 @@ extension GraphPlan {
     // A too: its loads are workgroup-uniform, but on lavapipe a storage-buffer load loops over
     // the lanes all the same, and a texel fetch is cheaper (matmul 1024^3 and the whole
     // networks about 20% faster).
-    kernel = streaming(kernel, binding: 1, slot: product.a.slot, as: TexelType(product.type, vector: defines["VEC_A"] == "1"))
+    kernel = streaming(
+      kernel, binding: 1, slot: product.a.slot, as: TexelType(product.type, vector: defines["VEC_A"] == "1"))
     add(kernel, p, grid: grid, reads: reads, writes: [product.output.slot])
     dispatches[dispatches.count - 1].detail = product.profileDetail
   }
