@@ -2,7 +2,7 @@
 // conv2d with one group, register-blocked: a workgroup covers TO output channels, ROWS output
 // rows and WG_X * COLS output columns of one image; each lane keeps TO x ROWS x COLS sums. Per
 // input channel a lane loads the input patch its outputs share once into registers, and the
-// filter taps are workgroup-uniform loads. The window and steps are compile-time constants, so
+// filter taps are workgroup-uniform loads (texel fetches with TEXELS_2). The window and steps are compile-time constants, so
 // every loop unrolls and every index folds; no scratch matrix is needed.
 // Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, TO, WG_X; TEXELS_1: the input read
 // as one-element texels (a gather on CPU devices, where a storage-buffer load loops over lanes).
@@ -19,7 +19,15 @@ TEXELS(1, xTexels)
 TENSOR(1, x, T, T_ALIGN)
 #define LOAD_X(i) float(x.v[i])
 #endif
+// TEXELS_2: the filter read as one-element texels: its taps are workgroup-uniform, but on
+// lavapipe a storage-buffer load loops over the lanes all the same.
+#ifdef TEXELS_2
+TEXELS(2, wTexels)
+#define LOAD_W(i) texelFetch(wTexels, i).x
+#else
 TENSOR(2, w, T, T_ALIGN)
+#define LOAD_W(i) float(w.v[i])
+#endif
 TENSOR(3, bias, T, T_ALIGN)
 TENSOR(4, y, T, T_ALIGN)
 
@@ -70,7 +78,7 @@ void main() {
       int tapBase = filterRow[t] + c * fi;
       [[unroll]] for (int ky = 0; ky < KH; ++ky) {
         [[unroll]] for (int kx = 0; kx < KW; ++kx) {
-          float tap = float(w.v[tapBase + ky * fh + kx * fw]);
+          float tap = LOAD_W(tapBase + ky * fh + kx * fw);
           [[unroll]] for (int r = 0; r < ROWS; ++r) {
             [[unroll]] for (int q = 0; q < COLS; ++q) acc[t][r][q] += tap * window[r * SY + ky * DY][q * SX + kx * DX];
           }

@@ -162,9 +162,11 @@ extension GraphPlan {
       let channels = 8
       var defines = windowDefines(type, kernel, window, rows: tile.rows, columns: tile.columns, lanes: tile.lanes)
       defines["TO"] = "\(channels)"
+      // The filter's taps as texels too (see conv2d_direct_tiled.comp).
       let direct = streaming(
-        Kernel(shader: "conv2d_direct_tiled.comp", defines: defines), binding: 1, slot: slot(input),
-        as: TexelType(type, vector: false))
+        streaming(
+          Kernel(shader: "conv2d_direct_tiled.comp", defines: defines), binding: 2, slot: slot(filter),
+          as: TexelType(type, vector: false)), binding: 1, slot: slot(input), as: TexelType(type, vector: false))
       add(
         direct, p, grid: planeTileGrid(tile, outSizes, planes: outSizes[0] * ((outSizes[1] + channels - 1) / channels)),
         reads: reads, writes: [slot(output)])

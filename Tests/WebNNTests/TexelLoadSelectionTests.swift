@@ -166,3 +166,24 @@ import WebNN
     #expect(channelsLast.defines["VEC_INPUT"] == nil)
   }
 }
+
+/// The register-blocked direct convolution reads its input and its filter taps as one-element
+/// texels: the taps are the same for every lane, but on lavapipe a storage-buffer load loops
+/// over the lanes regardless.
+@Suite struct DirectConvolutionTexelLoadTests {
+  @Test func inputAndFilterAreTexels() throws {
+    let device = try GuardRegionTests.device()
+    var selection = device.selection
+    selection.texelLoads = true
+    selection.maxTexelBufferElements = 1 << 20
+    let b = MLGraphBuilder(try ML().createContextSync())
+    let x = try b.input("x", .init(dataType: .float32, shape: [1, 8, 10, 32]))
+    let w = try b.input("w", .init(dataType: .float32, shape: [8, 8, 3, 3]))
+    let y = try b.conv2d(x, w, options: .init(padding: [1, 1, 1, 1]))
+    let plan = try GraphPlan(try b.graphIR(["y": y]), hasFloat16Arithmetic: false, selection: selection)
+    let kernels = plan.dispatches.map(\.kernel).filter { $0.shader == "conv2d_direct_tiled.comp" }
+    try #require(kernels.count == 1, "\(plan.dispatches.map(\.kernel.shader))")
+    #expect(kernels[0].texels(binding: 1) == .float32Scalar)
+    #expect(kernels[0].texels(binding: 2) == .float32Scalar)
+  }
+}
