@@ -11,7 +11,15 @@
 // [8] pad left, [9..12] input strides (n, c, h, w).
 #include "common.glsl"
 
+// TEXELS_1: the input read as one-element texels (a gather on CPU devices, where a
+// storage-buffer load loops over the lanes).
+#ifdef TEXELS_1
+TEXELS(1, xTexels)
+#define LOAD_X(i) texelFetch(xTexels, i).x
+#else
 TENSOR(1, x, T, T_ALIGN)
+#define LOAD_X(i) float(x.v[i])
+#endif
 TENSOR(2, v, T, T_ALIGN)
 
 void main() {
@@ -28,7 +36,7 @@ void main() {
       int iy = y0 + i, ix = x0 + j;
       bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
       // Both sides of ?: may be evaluated: the index stays in range either way.
-      d[i][j] = inside ? float(x.v[inside ? base + iy * sh + ix * sw : 0]) : 0.0;
+      d[i][j] = inside ? LOAD_X(inside ? base + iy * sh + ix * sw : 0) : 0.0;
     }
   }
   // Rows: e = B^T d.

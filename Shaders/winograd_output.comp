@@ -9,7 +9,15 @@
 #include "common.glsl"
 #include "epilogue.glsl"
 
+// TEXELS_1: m read as one-element texels (a gather on CPU devices, where a storage-buffer load
+// loops over the lanes).
+#ifdef TEXELS_1
+TEXELS(1, mTexels)
+#define LOAD_M(i) texelFetch(mTexels, i).x
+#else
 TENSOR(1, m, T, T_ALIGN)
+#define LOAD_M(i) float(m.v[i])
+#endif
 TENSOR(2, bias, T, T_ALIGN)
 TENSOR(4, y, T, T_ALIGN)
 
@@ -23,7 +31,7 @@ void main() {
   int tStride = int(tiles * O), at = tile * int(O) + int(o);
   float q[4][4];
   [[unroll]] for (int i = 0; i < 4; ++i) {
-    [[unroll]] for (int j = 0; j < 4; ++j) q[i][j] = float(m.v[at + (4 * i + j) * tStride]);
+    [[unroll]] for (int j = 0; j < 4; ++j) q[i][j] = LOAD_M(at + (4 * i + j) * tStride);
   }
   // Rows: r = A^T q (2 x 4), then Y = r A (2 x 2).
   float r[2][4];

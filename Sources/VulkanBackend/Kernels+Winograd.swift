@@ -69,8 +69,10 @@ extension GraphPlan {
     let lanes = tw >= 32 ? 32 : tw >= 16 ? 16 : 8
     var defines = elementDefines(.float32)
     defines["WG_X"] = "\(lanes)"
+    // Both transforms read their input as texels where the device profile asks for it.
+    let texels = TexelType(.float32, vector: false)
     add(
-      Kernel(shader: "winograd_input.comp", defines: defines),
+      streaming(Kernel(shader: "winograd_input.comp", defines: defines), binding: 1, slot: slot(input), as: texels),
       p, grid: Grid(x: (tw + lanes - 1) / lanes, y: th, z: n * c), reads: [slot(input)], writes: [v])
 
     emitMatrixProduct(
@@ -92,7 +94,7 @@ extension GraphPlan {
     for value in imageStrides(descriptor(output).shape, layout) { q.append(value) }
     defines["HAS_BIAS"] = bias != nil ? "1" : "0"
     add(
-      Kernel(shader: "winograd_output.comp", defines: defines), q,
+      streaming(Kernel(shader: "winograd_output.comp", defines: defines), binding: 1, slot: m, as: texels), q,
       grid: Grid(x: (tw + lanes - 1) / lanes, y: th, z: n * o),
       reads: [m] + (bias.map { [slot($0)] } ?? []), writes: [slot(output)])
   }

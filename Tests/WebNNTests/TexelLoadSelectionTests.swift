@@ -169,8 +169,8 @@ import WebNN
 
 /// The register-blocked direct convolution reads its input and its filter taps as one-element
 /// texels: the taps are the same for every lane, but on lavapipe a storage-buffer load loops
-/// over the lanes regardless.
-@Suite struct DirectConvolutionTexelLoadTests {
+/// over the lanes regardless. Winograd's two transforms read their inputs as texels too.
+@Suite struct ConvolutionTexelLoadTests {
   @Test func inputAndFilterAreTexels() throws {
     let device = try GuardRegionTests.device()
     var selection = device.selection
@@ -185,5 +185,21 @@ import WebNN
     try #require(kernels.count == 1, "\(plan.dispatches.map(\.kernel.shader))")
     #expect(kernels[0].texels(binding: 1) == .float32Scalar)
     #expect(kernels[0].texels(binding: 2) == .float32Scalar)
+  }
+
+  @Test func winogradTransformsReadTexels() throws {
+    let device = try GuardRegionTests.device()
+    var selection = device.selection
+    selection.texelLoads = true
+    selection.maxTexelBufferElements = 1 << 20
+    selection.winograd = .always
+    let b = MLGraphBuilder(try ML().createContextSync())
+    let x = try b.input("x", .init(dataType: .float32, shape: [1, 8, 10, 32]))
+    let w = try b.constant(.init(dataType: .float32, shape: [8, 8, 3, 3]), [Float](repeating: 0.5, count: 576))
+    let y = try b.conv2d(x, w, options: .init(padding: [1, 1, 1, 1]))
+    let plan = try GraphPlan(try b.graphIR(["y": y]), hasFloat16Arithmetic: false, selection: selection)
+    let transforms = plan.dispatches.map(\.kernel).filter { $0.shader.hasPrefix("winograd") }
+    try #require(transforms.count == 2, "\(plan.dispatches.map(\.kernel.shader))")
+    for kernel in transforms { #expect(kernel.texels(binding: 1) == .float32Scalar, "\(kernel.shader)") }
   }
 }
