@@ -64,16 +64,21 @@ extension GraphPlan {
       let matrixSize = paddedDepth * paddedPixels
       for v in [groups * matrixSize, matrixSize, kColStride, pColStride, depth] { p.append(v) }
       let (lanes, kBlock) = (64, 16)
+      // NCHW: each lane writes 4 pixels of a row of col as one vector (the rows are padded).
+      let pixelsPerLane = layout == .nchw ? 4 : 1
       let unfold = streaming(
         Kernel(
           shader: "im2col.comp",
           defines: [
             "E_T": "uint", "E_ALIGN": "4", "CHANNEL_FIRST": channelFirst ? "1" : "0", "K_BLOCK": "\(kBlock)",
-            "WG_X": "\(lanes)",
+            "WG_X": "\(lanes)", "VEC_COL": pixelsPerLane == 4 ? "1" : "0",
           ]), binding: 1, slot: slot(input), as: .word32Scalar)
+      let pixelsPerGroup = lanes * pixelsPerLane
       add(
         unfold,
-        p, grid: Grid(x: (pixels + lanes - 1) / lanes, y: (depth + kBlock - 1) / kBlock, z: n * groups),
+        p,
+        grid: Grid(
+          x: (pixels + pixelsPerGroup - 1) / pixelsPerGroup, y: (depth + kBlock - 1) / kBlock, z: n * groups),
         reads: [slot(input)], writes: [scratch])
       col = MatrixOperand(
         slot: scratch, batchStrides: [groups * matrixSize, matrixSize], row: kColStride, column: pColStride,
