@@ -14,7 +14,8 @@
 // VEC_BT (with VEC_A, without VEC_B): B is stored transposed (row stride 1; column, batch
 // strides and K multiples of 4), so each of a lane's columns is read as vec4 along k, one load
 // per column for 4 steps of k instead of 4; with TEXELS_2 those are texel fetches too. Without
-// VEC_B or VEC_BT, TEXELS_2 reads B as one-element texels. TEXELS_1: A likewise (below).
+// VEC_B or VEC_BT, TEXELS_2 reads B as one-element texels. TEXELS_1: A likewise (below);
+// TEXELS_3: C as one-element texels.
 // Parameters: [0] a, [1] b, [2] c, [3] out slots; [4] M, [5] N, [6] K, [7] batch rank,
 // [8..15] batch shape, [16..23] a batch strides, [24..31] b batch strides,
 // [32..39] c batch strides, [40..47] out batch strides, [48] a row stride, [49] a column
@@ -57,7 +58,13 @@ TENSOR(2, b, T, T_ALIGN)
 TENSOR(2, b4, T4, T4_ALIGN)
 #endif
 #endif
+#ifdef TEXELS_3
+TEXELS(3, cTexels)
+#define C_AT(i) texelFetch(cTexels, i).x
+#else
 TENSOR(3, c, T, T_ALIGN)
+#define C_AT(i) float(c.v[i])
+#endif
 #if VEC_OUT
 TENSOR(4, y4, T4, T4_ALIGN)
 #else
@@ -182,7 +189,7 @@ void main() {
     [[unroll]] for (uint j = 0u; j < TN; ++j) {
       values[j] = alpha * acc[r][j / 4u][j % 4u];
 #if HAS_C
-      values[j] += beta * float(c.v[cBase + int(m) * cRow + int(min(n0 + j, N - 1u)) * cCol]);
+      values[j] += beta * C_AT(cBase + int(m) * cRow + int(min(n0 + j, N - 1u)) * cCol);
 #endif
       // Columns past N are not stored; their epilogue reads the last column's operands.
       values[j] = epilogue(values[j], oBase + int(m) * oRow + int(min(n0 + j, N - 1u)) * oCol);

@@ -151,7 +151,7 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
   /// Where Winograd convolutions are used.
   public var winograd: Winograd
   /// Whether kernels read the operand they stream as texels: the register-tiled matrix
-  /// product's A and B, the direct convolution's filter, the convolutions', im2col's, max
+  /// product's A, B and C, fused epilogues' operands, the direct convolution's filter, the convolutions', im2col's, max
   /// pooling's and the Winograd transforms' input, element-wise inputs of the output's shape, and the rows of softmax,
   /// normalizations and reductions (`WEBNN_TEXEL_LOADS=0|1`; on by default on CPU devices). On
   /// lavapipe a storage-buffer load is a loop over the lanes with a bounds check and a branch per

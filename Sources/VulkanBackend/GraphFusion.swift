@@ -150,7 +150,7 @@ enum GraphFusion {
         case .lastAxis(let n): "(o % \(n))"
         case .scalar: "0"
         }
-      let load = "float(epi\(position).v[\(offset)])"
+      let load = "EPI\(position)(\(offset))"
       return op.fusedStatement(a == current ? "v" : load, b == current ? "v" : load, into: "v")
     default:
       return nil

@@ -278,9 +278,12 @@ struct GraphPlan {
       pendingEpilogue = nil
       var (kernel, parameters, reads) = (kernel, parameters, reads)
       kernel = kernel.with("EPILOGUE_BODY", epilogue.body).with("EPILOGUE_OPERANDS", "\(epilogue.operands.count)")
-      for operand in epilogue.operands {
+      for (index, operand) in epilogue.operands.enumerated() {
         parameters.bindTrailing(slot(operand.operand))
         reads.append(slot(operand.operand))
+        // Operands are float32 (GraphFusion); texels where the profile streams them.
+        kernel = streaming(
+          kernel, binding: 5 + index, slot: slot(operand.operand), as: TexelType(.float32, vector: false))
       }
       dispatches.append(
         KernelDispatch(

@@ -110,6 +110,9 @@ extension GraphPlan {
     // networks about 20% faster).
     kernel = streaming(
       kernel, binding: 1, slot: product.a.slot, as: TexelType(product.type, vector: defines["VEC_A"] == "1"))
+    if let c = product.c {
+      kernel = streaming(kernel, binding: 3, slot: c.slot, as: TexelType(product.type, vector: false))
+    }
     add(kernel, p, grid: grid, reads: reads, writes: [product.output.slot])
     dispatches[dispatches.count - 1].detail = product.profileDetail
   }

@@ -60,6 +60,32 @@ import WebNN
   }
 }
 
+/// What a matrix product reads besides A and B also comes as one-element texels on CPU devices:
+/// gemm's C (binding 3) and the operands of a fused epilogue (bindings 5-8), here a residual.
+@Suite struct ProductOperandTexelLoadTests {
+  @Test func cAndEpilogueOperandsAreTexels() throws {
+    let device = try GuardRegionTests.device()
+    var selection = device.selection
+    selection.matrixProduct = .registerTiled
+    selection.texelLoads = true
+    selection.maxTexelBufferElements = 1 << 20
+    let b = MLGraphBuilder(try ML().createContextSync())
+    let x = try b.input("x", .init(dataType: .float32, shape: [16, 32]))
+    let w = try b.input("w", .init(dataType: .float32, shape: [32, 64]))
+    let c = try b.input("c", .init(dataType: .float32, shape: [16, 64]))
+    let residual = try b.input("r", .init(dataType: .float32, shape: [16, 64]))
+    let y = try b.add(try b.gemm(x, w, options: .init(c: c)), residual)
+    let plan = try GraphPasses.$override.withValue(true) {
+      try GraphPlan(try b.graphIR(["y": y]), hasFloat16Arithmetic: false, selection: selection)
+    }
+    try #require(plan.dispatches.count == 1, "\(plan.dispatches.map(\.kernel.shader))")
+    let kernel = plan.dispatches[0].kernel
+    #expect(kernel.defines["EPILOGUE_OPERANDS"] == "1")
+    #expect(kernel.texels(binding: 3) == .float32Scalar)
+    #expect(kernel.texels(binding: 5) == .float32Scalar)
+  }
+}
+
 /// Element-wise kernels read a float32 input of the output's shape as vec4 texels, and every
 /// other input (broadcast, integer, or a shape that does not vectorize) as storage.
 @Suite struct ElementwiseTexelLoadTests {
