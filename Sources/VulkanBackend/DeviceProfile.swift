@@ -150,14 +150,15 @@ public struct KernelSelection: Sendable, Equatable, CustomStringConvertible {
   public var matrixProduct: MatrixProduct
   /// Where Winograd convolutions are used.
   public var winograd: Winograd
-  /// Whether kernels read the operand they stream as texels: the register-tiled matrix
-  /// product's A, B and C, fused epilogues' operands, the direct convolution's filter, the convolutions', im2col's, max
-  /// pooling's and the Winograd transforms' input, element-wise inputs of the output's shape, and the rows of softmax,
-  /// normalizations and reductions (`WEBNN_TEXEL_LOADS=0|1`; on by default on CPU devices). On
-  /// lavapipe a storage-buffer load is a loop over the lanes with a bounds check and a branch per
-  /// element, even where every lane reads the same address, while texelFetch is a branch-free
-  /// gather: matmul 1024^3 ran 1.5-2x faster reading B as texels, and about 20% faster again
-  /// reading A (whose loads are the same for every lane) as texels too.
+  /// Whether kernels read the operands they stream as texels: the register-tiled matrix
+  /// product's A, B and C, fused epilogues' operands, the direct convolution's filter, the
+  /// input of the convolutions, im2col, max pooling and the Winograd transforms, element-wise
+  /// inputs of the output's shape, and the rows of softmax, normalizations and reductions
+  /// (`WEBNN_TEXEL_LOADS=0|1`; on by default on CPU devices). On lavapipe a storage-buffer
+  /// load is a loop over the lanes with a bounds check and a branch per element, even where
+  /// every lane reads the same address, while texelFetch is a branch-free gather: matmul
+  /// 1024^3 ran 1.5-2x faster reading B as texels, and about 20% faster again reading A (whose
+  /// loads are the same for every lane) as texels too.
   public var texelLoads: Bool
   /// The device's maxTexelBufferElements: a tensor with more texels is read as a storage buffer.
   public var maxTexelBufferElements: Int
