@@ -2,8 +2,9 @@
 // conv2d with one group, register-blocked: a workgroup covers TO output channels, ROWS output
 // rows and WG_X * COLS output columns of one image; each lane keeps TO x ROWS x COLS sums. Per
 // input channel a lane loads the input patch its outputs share once into registers, and the
-// filter taps are workgroup-uniform loads (texel fetches with TEXELS_2). The window and steps are compile-time constants, so
-// every loop unrolls and every index folds; no scratch matrix is needed.
+// filter taps are workgroup-uniform loads (texel fetches with TEXELS_2). The window and steps
+// are compile-time constants, so every loop unrolls and every index folds; no scratch matrix
+// is needed.
 // Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, TO, WG_X; TEXELS_1: the input read
 // as one-element texels (a gather on CPU devices, where a storage-buffer load loops over lanes).
 // Parameters: as conv2d.comp: [0] input, [1] filter, [2] bias, [3] output slots; [4] N, [5] C,

@@ -5,11 +5,11 @@
 // filter taps are workgroup-uniform loads, and each lane loads the input patch its ROWS x COLS
 // outputs share once ((ROWS - 1) * SY + (KH - 1) * DY + 1 rows by (COLS - 1) * SX + (KW - 1) * DX + 1
 // columns) into registers.
-// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X, LANE_ROWS (the lanes
-// stack LANE_ROWS tiles down the plane, for planes narrower than WG_X * COLS); TEXELS_1: the input read as
-// one-element texels (a gather on CPU devices, where a storage-buffer load is a loop over lanes),
-// or with VEC_INPUT (COLS 4, rows of contiguous columns, a row stride that is a multiple of 4)
-// as vec4 texels, PHASE = (-pad left) mod 4.
+// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X, LANE_ROWS (the lanes stack
+// LANE_ROWS tiles down the plane, for planes narrower than WG_X * COLS); TEXELS_1: the input
+// read as one-element texels (a gather on CPU devices, where a storage-buffer load is a loop
+// over lanes), or with VEC_INPUT (COLS 4, rows of contiguous columns, a row stride that is a
+// multiple of 4) as vec4 texels, PHASE = (-pad left) mod 4.
 // Parameters: as conv2d.comp: [0] input, [1] filter, [2] bias, [3] output slots; [4] N, [5] C,
 // [6] H, [7] W, [8] O, [9] OH, [10] OW, ..., [18] pad top, [19] pad left, [20..23] input strides
 // (n, c, h, w), [24..27] filter strides (o, i, h, w), [28..31] output strides, [32] has bias.

@@ -4,9 +4,10 @@
 // (image, channel) plane, and each lane loads the input patch its ROWS x COLS outputs share once
 // into registers (for 3x3 at stride 2 and 4 x 4 outputs, 81 loads instead of 144). A window
 // wholly in the padding gives 0, as pool2d.comp does.
-// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X, LANE_ROWS (the lanes
-// stack LANE_ROWS tiles down the plane, for planes narrower than WG_X * COLS); TEXELS_1: the input read as
-// one-element texels (a gather on CPU devices, where a storage-buffer load is a loop over lanes).
+// Defines: T/T_ALIGN, KH, KW, SY, SX, DY, DX, ROWS, COLS, WG_X, LANE_ROWS (the lanes stack
+// LANE_ROWS tiles down the plane, for planes narrower than WG_X * COLS); TEXELS_1: the input
+// read as one-element texels (a gather on CPU devices, where a storage-buffer load is a loop
+// over lanes).
 // Parameters: as pool2d.comp: [0] input, [1] output slots; [2] N, [3] C, [4] H, [5] W, [6] OH,
 // [7] OW, ..., [14] pad top, [15] pad left, [16..19] input strides (n, c, h, w), [20..23] output
 // strides.
