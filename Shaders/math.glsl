@@ -111,7 +111,6 @@ float expFloat(float hi, float lo) {
   int n = int(k);
   return ldexp(ldexp(p, n / 2), n - n / 2);
 }
-float expFloat(float v) { return expFloat(v, 0.0); }
 
 // R(1/a^2) for a in [1.25, 10.1].
 float erfcTailR(float a) {
@@ -160,36 +159,15 @@ float erfFloat(float x) {
   return x < 0.0 ? -r : r;
 }
 
-// scale * erfc(a) for a in [0, 10.1), with relative (not just absolute) accuracy. ratio is
-// (2/sqrt(pi)) exp(-a^2) / erfc(a) = -d/da log erfc(a), for a first-order correction of a.
-float erfcScaled(float a, float scale, out float ratio) {
-  precise float r;
-  if (a < 1.25) {
-    if (a < 0.84375) {
-      float p;
-      HORNER(ERF_SMALL, a * a, p);
-      // From 1/4 up, a - 1/2 is exact and 1/2 - (...) cancels no significant bits.
-      r = a < 0.25 ? 1.0 - (a + a * p) : 0.5 - ((a - 0.5) + a * p);
-    } else {
-      HORNER(ERF_NEAR_ONE, a - 1.0, r);
-      r = ONE_MINUS_ERX - r;
-    }
-    ratio = TWO_OVER_SQRT_PI * expFloat(-a * a) / r;
-    precise float result = scale * r;
-    return result;
-  }
-  float R = erfcTailR(a);
-  // exp(-a^2) / erfc(a) = a exp(0.5625 - R): the split of a^2 cancels.
-  ratio = TWO_OVER_SQRT_PI * a * expFloat(0.5625 - R);
-  return erfcTail(a, scale, R);
-}
-
 // 0.5 x (1 + erf(x / sqrt 2)). x / sqrt(2) is formed as th + tl, exact to about 2^-37: rounding it to
 // float32 alone would be 2 t^2 ULP off once 1 + erf(t) = erfc(-t) is small (t < 0). Below zero the
 // result is 0.5 x erfc(|t|), computed directly rather than by cancelling 1 + erf.
+//
+// Both signs share one polynomial per range and pick their result at the end: SIMD lanes run both
+// sides of a branch they disagree on, and the sign of a random input is a coin toss, whereas |t|
+// mostly falls in one range. tl moves t by under 2^-23 relative, so its first-order correction,
+// tl (2/sqrt(pi)) exp(-a^2), needs only a few significant bits and takes the native exp.
 float geluFloat(float x) {
-  if (isnan(x)) return x;
-  if (isinf(x)) return x > 0.0 ? x : uintBitsToFloat(0x80000000u);  // the limit, -0, for -inf
   // x = xh + xl with xh of 12 significant bits, 1/sqrt(2) = 0.70703125 + 7.553118485e-05: the
   // leading product is exact and the sum is split exactly (Fast2Sum, hence precise).
   float xh = uintBitsToFloat(floatBitsToUint(x) & 0xfffff000u);
@@ -200,29 +178,44 @@ float geluFloat(float x) {
   precise float tl = q - (th - p);
   float half_x = 0.5 * x;
   float a = abs(th);
-  float ratio;
-  if (x < 0.0) {
-    if (a >= 10.1) return uintBitsToFloat(0x80000000u);  // -0: erfc(10.1) < 2^-150
-    // |t| = a - tl, erfc(a - tl) = erfc(a) (1 + tl ratio) to first order.
-    float e = erfcScaled(a, half_x, ratio);
-    precise float result = e + e * (tl * ratio);
+  bool negative = x < 0.0;
+  if (a < 1.25) {
+    precise float erfA, erfcA;
+    if (a < 0.84375) {
+      float p2;
+      HORNER(ERF_SMALL, a * a, p2);
+      erfA = a + a * p2;
+      // From 1/4 up, a - 1/2 is exact and 1/2 - (...) cancels no significant bits.
+      erfcA = a < 0.25 ? 1.0 - erfA : 0.5 - ((a - 0.5) + a * p2);
+    } else {
+      float d;
+      HORNER(ERF_NEAR_ONE, a - 1.0, d);
+      erfA = ERX + d;
+      erfcA = ONE_MINUS_ERX - d;
+    }
+    // t = -a + tl below zero, so erfc(|t|) = erfc(a - tl) = erfc(a) + tl (2/sqrt(pi)) exp(-a^2);
+    // above, 1 + erf(a + tl) = 1 + erf(a) + the same term.
+    float correction = tl * TWO_OVER_SQRT_PI * exp(-a * a);
+    precise float h = negative ? erfcA + correction : 1.0 + (erfA + correction);
+    precise float result = half_x * h;
     return result;
   }
-  precise float h;
-  if (a < 0.84375) {
-    float p2;
-    HORNER(ERF_SMALL, a * a, p2);
-    h = 1.0 + ((a + a * p2) + tl * TWO_OVER_SQRT_PI * expFloat(-a * a));
-  } else if (a < 1.25) {
-    float d;
-    HORNER(ERF_NEAR_ONE, a - 1.0, d);
-    h = 1.0 + ((ERX + d) + tl * TWO_OVER_SQRT_PI * expFloat(-a * a));
-  } else if (a < 6.0) {
-    // The correction for tl is below 2^-27 here.
-    h = 2.0 - erfcScaled(a, 1.0, ratio);
-  } else {
-    h = 2.0;
+  if (a < 10.1) {
+    float R = erfcTailR(a);
+    // Below zero half_x goes inside, so that a result near the subnormal range rounds once.
+    float e = erfcTail(a, negative ? half_x : 1.0, R);
+    if (negative) {
+      // erfc(a - tl) = erfc(a) (1 + tl ratio) with ratio = (2/sqrt(pi)) exp(-a^2) / erfc(a),
+      // which is a exp(0.5625 - R): the split of a^2 cancels.
+      float ratio = TWO_OVER_SQRT_PI * a * exp(0.5625 - R);
+      precise float result = e + e * (tl * ratio);
+      return result;
+    }
+    // The correction for tl is below 2^-27 here, and erfc(a) < 2^-55 from a = 6 on.
+    precise float result = half_x * (2.0 - e);
+    return result;
   }
-  precise float result = half_x * h;
-  return result;
+  // |t| >= 10.1, infinities and NaN (whose th is NaN): gelu is x above zero and -0 below, where
+  // erfc(10.1) < 2^-150.
+  return negative ? uintBitsToFloat(0x80000000u) : x;
 }
