@@ -181,11 +181,21 @@ extension GraphPlan {
       defines["Z_V"] = zv
       invocations /= 4
     }
-    if shape.count == 1 || defines["VECTORIZED"] != nil {
+    let vectorized = defines["VECTORIZED"] != nil
+    if shape.count == 1 || vectorized {
       defines["A_MODE"] = strides[0].last! == 1 ? "1" : "2"
       defines["B_MODE"] = strides[1].last! == 1 ? "1" : "2"
     }
     if shape.count == 1 { defines["FLAT"] = "1" }
+    // [rows, columns] with every input whole, a row, a column or a scalar (a bias, a mask):
+    // indexed from a constant number of columns rather than by stridedOffset.
+    let rowModes = shape.count == 2 ? strides.map { Self.rowsMode($0, columns: shape[1]) } : []
+    if rowModes.count == 2, let aMode = rowModes[0], let bMode = rowModes[1] {
+      defines["ROWS"] = "1"
+      defines["INNER"] = "\(vectorized ? shape[1] / 4 : shape[1])"
+      defines["A_MODE"] = "\(aMode)"
+      defines["B_MODE"] = "\(bMode)"
+    }
     var p = Parameters()
     p.bind(slot(a))
     p.bind(slot(b))
@@ -196,11 +206,26 @@ extension GraphPlan {
     p.append(strides[0], padTo: Self.maxKernelRank)
     p.append(strides[1], padTo: Self.maxKernelRank)
     var kernel = Kernel(shader: "elementwise_binary.comp", defines: defines)
-    if shape.count == 1, defines["VECTORIZED"] != nil, type == .float32 {
-      if defines["A_MODE"] == "1" { kernel = streaming(kernel, binding: 1, slot: slot(a), as: .float32) }
-      if defines["B_MODE"] == "1" { kernel = streaming(kernel, binding: 2, slot: slot(b), as: .float32) }
+    if vectorized, type == .float32, defines["FLAT"] != nil || defines["ROWS"] != nil {
+      for (binding, operand, role) in [(1, a, "A_MODE"), (2, b, "B_MODE")] {
+        // vec4 texels where the input is read a vec4 at a time, one-element ones otherwise.
+        let perVector = ["1", "3"].contains(defines[role])
+        kernel = streaming(kernel, binding: binding, slot: slot(operand), as: TexelType(.float32, vector: perVector))
+      }
     }
     add(kernel, p, invocations: invocations, reads: [slot(a), slot(b)], writes: [slot(output)])
+  }
+
+  /// How a [rows, columns] kernel reads an input with these collapsed strides: 1 whole, 2 one
+  /// scalar, 3 one value per column, 4 one value per row; nil for any other layout.
+  static func rowsMode(_ strides: [Int], columns: Int) -> Int? {
+    switch (strides[0], strides[1]) {
+    case (columns, 1): 1
+    case (0, 0): 2
+    case (0, 1): 3
+    case (1, 0): 4
+    default: nil
+    }
   }
 
   mutating func emitWhere(_ condition: OperandID, _ trueValue: OperandID, _ falseValue: OperandID, _ output: OperandID)
