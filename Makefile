@@ -23,7 +23,7 @@ TEST_FLAGS += -Xswiftc -warnings-as-errors
 
 # The unit-test suites that compare kernels with CPU references, rerun with the other kernel
 # variants (storage-buffer loads only; the GPU-type kernels).
-KERNEL_SUITES := FusionTests|RowKernelTests|MaxPoolKernelTests
+KERNEL_SUITES := FusionTests|RowKernelTests|MaxPoolKernelTests|BroadcastKernelTests
 
 # $(call timed,NAME,COMMAND): runs COMMAND, then prints how long it took (also when it fails).
 timed = start=$$SECONDS; $(2); rc=$$?; echo "== $(1): $$((SECONDS - start)) s (exit $$rc)"; exit $$rc

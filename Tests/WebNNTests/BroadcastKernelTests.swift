@@ -5,7 +5,7 @@ import WebNNStress
 @testable import VulkanBackend
 @testable import WebNNCore
 
-/// Binary operators whose inputs broadcast, against a reference computed here. Shapes that
+/// Binary operators whose inputs broadcast, against the CPU evaluator's broadcasting. Shapes that
 /// collapse to [rows, columns] with each input whole, a row, a column or a scalar take the
 /// elementwise kernel's ROWS path (vec4 or scalar, texels or storage loads); the others take
 /// its strided path. `make test` reruns the suite with storage loads only.
@@ -13,35 +13,6 @@ import WebNNStress
   struct Case {
     var a: [Int]
     var b: [Int]
-  }
-
-  /// NumPy-style broadcasting of `shape` to `output`: the offset into the input of every output
-  /// element.
-  static func offsets(_ shape: [Int], to output: [Int]) -> [Int] {
-    let padded = Array(repeating: 1, count: output.count - shape.count) + shape
-    var strides = Array(repeating: 0, count: output.count)
-    var stride = 1
-    for d in padded.indices.reversed() {
-      strides[d] = padded[d] == 1 ? 0 : stride
-      stride *= padded[d]
-    }
-    let count = output.reduce(1, *)
-    return (0..<count).map { index in
-      var rest = index
-      var offset = 0
-      for d in output.indices.reversed() {
-        offset += (rest % output[d]) * strides[d]
-        rest /= output[d]
-      }
-      return offset
-    }
-  }
-
-  static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
-    let rank = max(a.count, b.count)
-    let pa = Array(repeating: 1, count: rank - a.count) + a
-    let pb = Array(repeating: 1, count: rank - b.count) + b
-    return zip(pa, pb).map { max($0, $1) }
   }
 
   @Test func broadcastingBinaryOperatorsAgreeWithTheReference() async throws {
@@ -62,20 +33,22 @@ import WebNNStress
       var rng = SplitMix64(seed: UInt64(700 + index))
       let a = (0..<c.a.reduce(1, *)).map { _ in Float.random(in: 0.5...2, using: &rng) }
       let b = (0..<c.b.reduce(1, *)).map { _ in Float.random(in: 0.5...2, using: &rng) }
-      let shape = Self.broadcastShape(c.a, c.b)
-      let aAt = Self.offsets(c.a, to: shape)
-      let bAt = Self.offsets(c.b, to: shape)
       let builder = MLGraphBuilder(context)
       let x = try builder.input("a", .init(dataType: .float32, shape: c.a))
       let y = try builder.input("b", .init(dataType: .float32, shape: c.b))
-      // Operators that are not commutative, so that a swapped pair of inputs shows.
+      // sub and div are not commutative, so that a swapped pair of inputs shows.
       let outputs = ["sub": try builder.sub(x, y), "div": try builder.div(x, y), "max": try builder.max(x, y)]
       let graph = try await builder.build(outputs)
+      // The CPU evaluator's broadcasting (constant folding uses it) maps each output element to
+      // the input elements it reads.
+      let shape = outputs["sub"]!.shape
+      let aAt = CPUEvaluator.broadcastIndexer(c.a, to: shape)
+      let bAt = CPUEvaluator.broadcastIndexer(c.b, to: shape)
       let results = try await run(
         context, graph, inputs: ["a": (c.a, a), "b": (c.b, b)], outputs: outputs.mapValues { $0.shape })
       let references: [String: (Float, Float) -> Float] = ["sub": (-), "div": (/), "max": { Swift.max($0, $1) }]
       for (name, reference) in references {
-        let expected = zip(aAt, bAt).map { reference(a[$0], b[$1]) }
+        let expected = (0..<shape.reduce(1, *)).map { reference(a[aAt($0)], b[bAt($0)]) }
         #expect(results[name] == expected, "case \(index) \(name): \(c.a) with \(c.b)")
       }
       expectNoValidationMessages()
